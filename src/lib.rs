@@ -1,0 +1,12 @@
+//! OAuth2 Admin: a page, and a Yew component, that manage OAuth2 client configurations.
+//!
+//! [`ConfigManager`] is the root component. `main.rs` mounts it on the page; a Yew portal can
+//! render it inside its own tree.
+
+mod app;
+mod components;
+mod dom;
+pub mod state;
+pub mod storage;
+
+pub use app::ConfigManager;
