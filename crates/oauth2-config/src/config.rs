@@ -109,7 +109,10 @@ pub fn validate(draft: &Draft, context: &Context) -> Validation {
     let grant_type = GrantType::parse(&draft.grant_type, &mut problems);
 
     if let Some(grant) = &grant_type {
-        check_grant_needs(grant, draft, secret.is_some() || context.secret_on_file, &mut problems);
+        // A typed secret that was rejected already has its own error, so it does not also count
+        // as an empty field.
+        let has_secret = !draft.client_secret.is_empty() || context.secret_on_file;
+        check_grant_needs(grant, draft, has_secret, &mut problems);
     }
     if let (Some(token), Some(auth)) = (&token_url, &auth_url) {
         if token == auth {

@@ -1,5 +1,7 @@
 //! What the admin typed, before validation.
 
+use std::fmt;
+
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::Field;
@@ -8,7 +10,7 @@ use crate::Field;
 ///
 /// `scopes` is one space-separated string. When a draft is read from JSON it may also be an array
 /// of strings, which is joined with spaces.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Draft {
     pub name: String,
@@ -53,6 +55,28 @@ impl Draft {
             Field::GrantType => &mut self.grant_type,
         };
         *slot = value;
+    }
+}
+
+/// Prints every field but the secret, which shows only whether one was typed.
+impl fmt::Debug for Draft {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = if self.client_secret.is_empty() {
+            ""
+        } else {
+            "[redacted]"
+        };
+        formatter
+            .debug_struct("Draft")
+            .field("name", &self.name)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &secret)
+            .field("token_url", &self.token_url)
+            .field("refresh_token_url", &self.refresh_token_url)
+            .field("auth_url", &self.auth_url)
+            .field("scopes", &self.scopes)
+            .field("grant_type", &self.grant_type)
+            .finish()
     }
 }
 

@@ -80,6 +80,17 @@ impl EndpointUrl {
             }
         };
 
+        // Percent-encoding can make the stored URL longer than the typed one, and a stored URL
+        // over the limit could not be read back.
+        if url.as_str().len() > MAX_URL_LEN {
+            problems.error(
+                field,
+                Code::TooLong,
+                format!("{label} is longer than {MAX_URL_LEN} characters in its encoded form, where each non-ASCII character takes several; shorten it."),
+            );
+            return None;
+        }
+
         let loopback = is_loopback(&url);
         match url.scheme() {
             "https" => {}
@@ -160,6 +171,15 @@ impl EndpointUrl {
         let path = url.path();
         if path.is_empty() || path == "/" {
             problems.warn(field, Code::BaseUrl, format!("{label} has no path, so it looks like a base URL; use the full endpoint, for example https://host/oauth/token."));
+        } else if path.ends_with('/') {
+            // An issuer such as https://sso.example.com/realms/demo/ is often pasted in place of
+            // its endpoint. Some servers do end endpoints with "/" (Django OAuth Toolkit serves
+            // /o/token/), so this only warns.
+            problems.warn(
+                field,
+                Code::BaseUrl,
+                format!("{label} ends with \"/\", so it looks like a base URL; use the full endpoint unless the provider documents it with the trailing \"/\"."),
+            );
         }
         if path.contains("//") {
             problems.warn(

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::problem::Problems;
-use crate::text::trim_ascii;
+use crate::text::{describe_char, find_char, is_vschar, trim_ascii};
 use crate::{Code, Field};
+
+/// Longest custom grant type URI accepted.
+pub const MAX_GRANT_CHARS: usize = 512;
 
 /// The grant a client uses to obtain tokens.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,7 +124,24 @@ impl GrantType {
             }
             return Some(standard);
         }
-        let is_absolute_uri = !text.chars().any(|c| c.is_whitespace() || c.is_control()) && Url::parse(text).is_ok();
+        if text.chars().count() > MAX_GRANT_CHARS {
+            problems.error(
+                field,
+                Code::TooLong,
+                format!("Grant Type is longer than {MAX_GRANT_CHARS} characters; enter the grant's URI only."),
+            );
+            return None;
+        }
+        if let Some((position, c)) = find_char(text, |c| !is_vschar(c) || c == ' ') {
+            problems.error(
+                field,
+                Code::InvalidGrantType,
+                format!("Grant Type contains {} at position {position}; a custom grant type must be an absolute URI made of printable ASCII without spaces.", describe_char(c)),
+            );
+            return None;
+        }
+        // An absolute URI needs a scheme and something after it, as in urn:example:grant.
+        let is_absolute_uri = Url::parse(text).is_ok_and(|uri| !uri.as_str()[uri.scheme().len() + 1..].is_empty());
         if !is_absolute_uri {
             problems.error(
                 field,

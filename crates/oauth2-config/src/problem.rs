@@ -53,7 +53,7 @@ pub enum Code {
     Fragment,
     /// A URL whose query carries a credential such as `client_secret`.
     CredentialInQuery,
-    /// A URL whose path is empty or `/`, so it is probably a base URL.
+    /// A URL whose path is empty or ends with `/`, so it is probably a base URL.
     BaseUrl,
     /// A URL whose path contains `//`.
     DoubleSlash,

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::problem::{Problem, Problems};
-use crate::text::describe_char;
+use crate::text::{describe_char, quote_visible};
 use crate::{Code, Field};
 
 /// Most scope tokens one configuration may list.
@@ -36,7 +36,8 @@ impl Scope {
         }
         if let Some(c) = token.chars().find(|&c| !is_scope_char(c)) {
             return Err(format!(
-                "Scopes: \"{token}\" contains {}, which a scope may not contain (RFC 6749 section 3.3 allows printable ASCII except space, \" and \\); remove it.",
+                "Scopes: \"{}\" contains {}, which a scope may not contain (RFC 6749 section 3.3 allows printable ASCII except space, \" and \\); remove it.",
+                quote_visible(token),
                 describe_char(c)
             ));
         }
@@ -140,6 +141,9 @@ fn warn_joined_scopes(tokens: &[&str], problems: &mut Problems) {
                 split.push(part);
             }
         }
+    }
+    if split.is_empty() {
+        return;
     }
     let value = split.join(" ");
     let quoted: Vec<String> = joined.iter().map(|token| format!("\"{token}\"")).collect();

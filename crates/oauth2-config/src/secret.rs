@@ -39,6 +39,14 @@ impl ClientSecret {
             );
             return None;
         }
+        if input.trim().is_empty() {
+            problems.error(
+                field,
+                Code::InvalidCharacter,
+                "Client Secret contains only spaces; paste the secret the provider issued, or clear the field.",
+            );
+            return None;
+        }
         if input.chars().count() > MAX_SECRET_CHARS {
             problems.error(field, Code::TooLong, format!("Client Secret is longer than {MAX_SECRET_CHARS} characters; check that only the secret was pasted."));
             return None;

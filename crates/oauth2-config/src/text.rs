@@ -63,3 +63,18 @@ pub(crate) fn find_char(input: &str, bad: impl Fn(char) -> bool) -> Option<(usiz
         .find(|&(_, c)| bad(c))
         .map(|(index, c)| (index + 1, c))
 }
+
+/// Returns `input` with control, invisible and text-direction characters written as `\u{…}`, so a
+/// message can quote hostile input without hiding or reordering the text around it.
+pub(crate) fn quote_visible(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| {
+            if c.is_control() || is_invisible(c) || is_bidi_control(c) {
+                format!("\\u{{{:04X}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
