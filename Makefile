@@ -23,10 +23,10 @@ test-native:
 	cargo test --workspace
 
 test-browser:
-	cargo test --target wasm32-unknown-unknown -p oauth2-admin -p oauth2-config
+	cargo test --target wasm32-unknown-unknown -p oauth2-admin --test browser
 
 test-e2e: build
-	cd e2e && node --test --test-concurrency=1
+	cd e2e && node --test --test-concurrency=1 *.test.mjs
 
 size: build
 	scripts/size.sh dist

@@ -36,7 +36,7 @@ impl Scope {
         }
         if let Some(c) = token.chars().find(|&c| !is_scope_char(c)) {
             return Err(format!(
-                "Scopes: \"{}\" contains {}, which a scope may not contain (RFC 6749 section 3.3 allows printable ASCII except space, \" and \\); remove it.",
+                "Scopes: \u{201C}{}\u{201D} contains {}, which a scope may not contain (RFC 6749 section 3.3 allows printable ASCII except space, \" and \\); remove it.",
                 quote_visible(token),
                 describe_char(c)
             ));
@@ -146,7 +146,7 @@ fn warn_joined_scopes(tokens: &[&str], problems: &mut Problems) {
         return;
     }
     let value = split.join(" ");
-    let quoted: Vec<String> = joined.iter().map(|token| format!("\"{token}\"")).collect();
+    let quoted: Vec<String> = joined.iter().map(|token| format!("\u{201C}{token}\u{201D}")).collect();
     let message = format!(
         "Scopes: {} contains \",\" or \"+\"; the server reads that as one scope, because scopes are separated by spaces. Split it unless the provider documents it as one scope.",
         quoted.join(", ")

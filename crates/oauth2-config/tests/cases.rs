@@ -195,7 +195,7 @@ fn quote_or_backslash_in_scope_rejected() {
         );
         let message = &problem(&validation, "invalid_scope").message;
         assert!(
-            message.contains(&format!("\"{token}\"")),
+            message.contains(&format!("\u{201C}{token}\u{201D}")),
             "message should name the token: {message}"
         );
         assert!(

@@ -969,7 +969,7 @@ fn scopes_reject_characters_outside_rfc_6749() {
         let validation = check(&[(Field::Scopes, input)], &["error scopes invalid_scope"]);
         let text = message(&validation, "invalid_scope");
         assert!(
-            text.contains(&format!("\"{token}\"")),
+            text.contains(&format!("\u{201C}{token}\u{201D}")),
             "message for {input:?} should name the token: {text}"
         );
         assert!(
