@@ -10,7 +10,7 @@ use crate::dom::{focus, next_instance_prefix, now_iso, random_id};
 use crate::state::list::{ConfigList, ListAction};
 use crate::storage::{LocalStore, SecretState, StoredConfig};
 
-/// What the manager shows below its heading.
+/// The screen the manager shows below its heading.
 #[derive(Clone, Debug, PartialEq)]
 enum View {
     Table,
@@ -191,7 +191,7 @@ pub fn ConfigManager() -> Html {
     }
 }
 
-/// The draft a new configuration starts from.
+/// Returns the draft that a new configuration starts from.
 fn new_draft() -> Draft {
     Draft {
         grant_type: GrantType::AuthorizationCode.as_str().to_owned(),

@@ -1,20 +1,21 @@
 //! Configurations kept in the browser's `localStorage`.
 //!
 //! Everything lives under one key, [`STORAGE_KEY`], as `{"version": 1, "items": [...]}`. Client
-//! secrets are never written: a record only says whether one was typed. Data that cannot be read
+//! secrets are never written: a record only records whether one was typed. Data that cannot be read
 //! is copied to a backup key before anything overwrites it, and the admin is told where it is.
 
 use oauth2_config::Config;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The key that holds every configuration.
+/// The `localStorage` key of the configuration list.
 pub const STORAGE_KEY: &str = "oauth2-admin.configs.v1";
 
 /// The envelope version this build reads and writes.
 pub const STORAGE_VERSION: u64 = 1;
 
-/// What this browser knows about a configuration's secret. The secret itself is never stored.
+/// The state of a configuration's secret as this browser records it. The secret itself is never
+/// stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SecretState {
@@ -43,7 +44,7 @@ struct EnvelopeOut<'a> {
 /// The result of reading stored text.
 #[derive(Debug, PartialEq)]
 pub enum Decoded {
-    /// Readable data. `rejected` holds each item that failed to parse, with the reason.
+    /// Readable data. `rejected` contains each item that failed to parse, with the reason.
     Items {
         items: Vec<StoredConfig>,
         rejected: Vec<(Value, String)>,
@@ -94,7 +95,7 @@ pub fn encode(items: &[StoredConfig]) -> String {
     .expect("configurations always serialise")
 }
 
-/// Why a save to the browser failed.
+/// The reason a save to the browser failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveError {
     /// The browser's storage quota is used up.
@@ -106,7 +107,7 @@ pub enum SaveError {
 }
 
 impl SaveError {
-    /// Returns a message for the admin that says what happened and what to do.
+    /// Returns a message for the admin that states what happened and what to do.
     pub fn message(&self) -> String {
         match self {
             SaveError::Full => "Not saved: this browser's storage is full. Your changes are still in the form; delete unused configurations or free site storage, then save again.".to_owned(),
@@ -116,7 +117,7 @@ impl SaveError {
     }
 }
 
-/// What loading found: the configurations, and notices for the admin about recovered data.
+/// The result of loading: the configurations, and notices for the admin about recovered data.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub items: Vec<StoredConfig>,
@@ -216,7 +217,7 @@ mod browser {
                 .map_err(|error| match error.dyn_ref::<DomException>() {
                     Some(exception) if exception.name() == "QuotaExceededError" => SaveError::Full,
                     Some(exception) => SaveError::Unavailable(exception.message()),
-                    None => SaveError::Unavailable("the browser refused the write".to_owned()),
+                    None => SaveError::Unavailable("the browser rejected the write".to_owned()),
                 })
         }
     }

@@ -30,7 +30,7 @@ pub struct ConfigFormProps {
     pub other_names: Rc<Vec<String>>,
     /// Whether this configuration already has a secret on record.
     pub secret_on_file: bool,
-    /// Why the last save failed; the form keeps everything typed.
+    /// The reason the last save failed. The form keeps everything typed.
     #[prop_or_default]
     pub save_error: Option<AttrValue>,
     pub on_save: Callback<SaveRequest>,

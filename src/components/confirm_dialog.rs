@@ -38,7 +38,7 @@ pub fn ConfirmDialog(props: &ConfirmDialogProps) -> Html {
     let on_cancel_event = {
         let on_cancel = props.on_cancel.clone();
         Callback::from(move |event: Event| {
-            // The owner decides whether the dialog closes; Escape only asks.
+            // The owner decides whether the dialog closes, so Escape only requests it.
             event.prevent_default();
             on_cancel.emit(());
         })

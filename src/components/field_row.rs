@@ -16,7 +16,7 @@ pub struct FieldRowProps {
     pub hint: Option<Html>,
     /// Errors to show now; empty before the field is first edited.
     pub errors: Vec<Problem>,
-    /// Warnings to show now; they never block saving.
+    /// Warnings to show now. Saving ignores them.
     pub warnings: Vec<Problem>,
     /// Called with the field and its replacement text when the admin presses a fix button.
     pub on_fix: Callback<(Field, String)>,

@@ -6,7 +6,8 @@ use crate::problem::Problems;
 use crate::text::{describe_char, find_char, is_invisible, is_vschar, trim_ascii};
 use crate::{Code, Field};
 
-/// Longest client ID accepted. RFC 6749 sets no limit; this one keeps hostile input bounded.
+/// Maximum length of a client ID, in characters. RFC 6749 sets no limit, so this one only bounds
+/// hostile input.
 pub const MAX_CLIENT_ID_CHARS: usize = 512;
 
 /// A trimmed, non-empty client identifier made of printable ASCII (`VSCHAR`, RFC 6749

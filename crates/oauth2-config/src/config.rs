@@ -45,7 +45,7 @@ impl Config {
     }
 }
 
-/// What validation needs to know beyond the draft itself.
+/// Facts beyond the draft that validation needs.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     /// Names of the other configurations, for the uniqueness rule. Leave out the one being edited.

@@ -1,4 +1,4 @@
-//! What the admin typed, before validation.
+//! The draft: form text as the admin typed it, before validation.
 
 use std::fmt;
 

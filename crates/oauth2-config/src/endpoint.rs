@@ -9,7 +9,7 @@ use crate::problem::Problems;
 use crate::text::{describe_char, find_char, trim_ascii};
 use crate::{Code, Field};
 
-/// Longest URL accepted, in bytes.
+/// Maximum length of a URL, in bytes.
 pub const MAX_URL_LEN: usize = 2048;
 
 /// Query parameters that carry credentials and so must never sit in a stored URL.

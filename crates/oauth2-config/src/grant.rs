@@ -9,7 +9,7 @@ use crate::problem::Problems;
 use crate::text::{describe_char, find_char, is_vschar, trim_ascii};
 use crate::{Code, Field};
 
-/// Longest custom grant type URI accepted.
+/// Maximum length of a custom grant type URI, in characters.
 pub const MAX_GRANT_CHARS: usize = 512;
 
 /// The grant a client uses to obtain tokens.

@@ -6,7 +6,7 @@ use crate::problem::Problems;
 use crate::text::{describe_char, find_char, is_bidi_control, is_invisible};
 use crate::{Code, Field};
 
-/// Longest name accepted, counted in Unicode scalar values.
+/// Maximum length of a name, in Unicode scalar values.
 pub const MAX_NAME_CHARS: usize = 100;
 
 /// A trimmed, non-empty name of at most [`MAX_NAME_CHARS`] characters with no control,

@@ -8,10 +8,10 @@ use crate::problem::{Problem, Problems};
 use crate::text::{describe_char, quote_visible};
 use crate::{Code, Field};
 
-/// Most scope tokens one configuration may list.
+/// Maximum number of scope tokens in one configuration.
 pub const MAX_SCOPES: usize = 128;
 
-/// Longest single scope token.
+/// Maximum length of one scope token, in characters.
 pub const MAX_SCOPE_CHARS: usize = 256;
 
 /// One scope token: `1*( %x21 / %x23-5B / %x5D-7E )`, so printable ASCII except space, `"`

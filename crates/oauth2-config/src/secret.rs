@@ -9,7 +9,7 @@ use crate::{Code, Field};
 /// The text a form may show in place of a stored secret. It is never accepted as a secret.
 pub const SECRET_MASK: &str = "••••••••";
 
-/// Longest secret accepted.
+/// Maximum length of a secret, in characters.
 pub const MAX_SECRET_CHARS: usize = 4096;
 
 /// A client secret, exactly as typed: not trimmed, `=` padding kept.
