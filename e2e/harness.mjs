@@ -30,16 +30,20 @@ export async function start() {
     args: CHROMIUM_ARGS,
   });
 
-  /** Opens the page in a fresh context and records console errors and page errors. */
-  async function open() {
+  /**
+   * Opens a page in a fresh context and records console errors and page errors. `init` runs in
+   * the page before its own scripts, with `initArg` as its argument.
+   */
+  async function open(url = server.url, { init, initArg } = {}) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    if (init) await context.addInitScript(init, initArg);
     const page = await context.newPage();
     const errors = [];
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
     });
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(server.url);
+    await page.goto(url);
     await page.getByRole("button", { name: "Add OAuth2" }).waitFor();
     return { page, context, errors };
   }

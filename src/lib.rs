@@ -3,10 +3,11 @@
 //! [`ConfigManager`] is the root component. `main.rs` mounts it on the page; a Yew portal can
 //! render it inside its own tree.
 
+mod api;
 mod app;
 mod components;
 mod dom;
 pub mod state;
 pub mod storage;
 
-pub use app::ConfigManager;
+pub use app::{ConfigManager, ConfigManagerProps};

@@ -23,6 +23,8 @@ pub enum SecretState {
     None,
     /// A secret was typed when saving, and deliberately not stored in this browser.
     NotStored,
+    /// The admin server stores a secret for this configuration.
+    Configured,
 }
 
 /// One configuration as this browser stores it.
@@ -31,6 +33,9 @@ pub struct StoredConfig {
     pub id: String,
     pub config: Config,
     pub secret: SecretState,
+    /// The server's revision, for `If-Match`; `None` for a configuration never saved to a server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<u64>,
     /// ISO 8601 time of the last save.
     pub updated_at: String,
 }
@@ -244,6 +249,7 @@ mod tests {
             id: id.into(),
             config,
             secret: SecretState::NotStored,
+            revision: None,
             updated_at: "2026-12-04T00:00:00Z".into(),
         }
     }

@@ -4,21 +4,26 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use oauth2_config::{validate, Config, Context, Draft, Field, GrantType, Problem, Severity, Validation};
+use oauth2_config::{validate, Config, Context, Draft, Field, GrantType, Problem, Validation};
 use web_sys::{BeforeUnloadEvent, HtmlInputElement};
 use yew::prelude::*;
 
+use super::conflict_panel::{ConflictPanel, Resolution};
 use super::field_row::described_by;
 use super::grant_select::CUSTOM_KEY;
+use super::secret_field::SecretField;
 use super::{input_id, ConfirmDialog, FieldRow, GrantSelect};
+use crate::api::SecretChange;
 use crate::dom::focus;
-use crate::state::form::{FormAction, FormState};
+use crate::state::form::{FormAction, FormState, SecretMode};
+use crate::state::request::RequestState;
+use crate::storage::StoredConfig;
 
 /// A valid configuration the admin asked to save.
+#[derive(Clone, Debug, PartialEq)]
 pub struct SaveRequest {
     pub config: Config,
-    /// Whether a new secret was typed. The secret itself does not leave the form here.
-    pub secret_typed: bool,
+    pub secret: SecretChange,
 }
 
 #[derive(Properties, PartialEq)]
@@ -28,23 +33,33 @@ pub struct ConfigFormProps {
     pub initial: Draft,
     /// Names of the other configurations, for the unique-name rule.
     pub other_names: Rc<Vec<String>>,
-    /// Whether this configuration already has a secret on record.
-    pub secret_on_file: bool,
-    /// The reason the last save failed. The form keeps everything typed.
+    /// How the stored secret is described, such as "Configured"; `None` when none is stored.
     #[prop_or_default]
-    pub save_error: Option<AttrValue>,
+    pub secret_on_file: Option<AttrValue>,
+    /// The state of the last save. The form keeps everything typed whatever happens.
+    #[prop_or_default]
+    pub request: RequestState,
+    /// Problems the server found, shown on their fields until the next save.
+    #[prop_or_default]
+    pub server_problems: Rc<Vec<Problem>>,
+    /// The server's version, when it changed while the admin edited.
+    #[prop_or_default]
+    pub conflict: Option<Rc<StoredConfig>>,
+    /// Where the secret goes, shown under the Client Secret field.
+    pub secret_hint: AttrValue,
     pub on_save: Callback<SaveRequest>,
     pub on_cancel: Callback<()>,
+    #[prop_or_default]
+    pub on_resolve: Callback<Resolution>,
 }
 
 #[component]
 pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     let state = use_reducer({
-        let initial = props.initial.clone();
-        move || FormState::new(initial)
+        let (initial, on_file) = (props.initial.clone(), props.secret_on_file.is_some());
+        move || FormState::new(initial, on_file)
     });
     let confirm_discard = use_state(|| false);
-    let secret_visible = use_state(|| false);
 
     let dirty = state.is_dirty();
     use_effect_with(dirty, |dirty| {
@@ -63,11 +78,10 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
         use_effect_with((), move |_| focus(&input_id(&prefix, Field::Name.key())));
     }
 
-    let context = Context {
-        other_names: props.other_names.to_vec(),
-        secret_on_file: props.secret_on_file,
-    };
+    let secret_on_file = props.secret_on_file.is_some() && state.keeps_stored_secret();
+    let context = Context { other_names: props.other_names.to_vec(), secret_on_file };
     let validation = validate(&state.draft, &context);
+    let busy = props.request.is_saving();
     let grant = GrantType::try_from(state.draft.grant_type.clone()).ok();
 
     let edit = {
@@ -87,15 +101,19 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     let on_submit = {
         let (state, on_save, prefix) = (state.clone(), props.on_save.clone(), props.prefix.clone());
         let (config, first_invalid) = (validation.config.clone(), validation.first_invalid_field());
-        let secret_typed = validation.secret.is_some();
+        let secret = match (state.secret_mode, &validation.secret) {
+            (SecretMode::Remove, _) => SecretChange::Clear,
+            (_, Some(secret)) => SecretChange::Set(secret.clone()),
+            (_, None) => SecretChange::Keep,
+        };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            if busy {
+                return;
+            }
             state.dispatch(FormAction::Submit);
             match (&config, first_invalid) {
-                (Some(config), None) => on_save.emit(SaveRequest {
-                    config: config.clone(),
-                    secret_typed,
-                }),
+                (Some(config), None) => on_save.emit(SaveRequest { config: config.clone(), secret: secret.clone() }),
                 (_, Some(field)) => focus(&field_input_id(&prefix, field, state.custom_grant)),
                 (None, None) => {}
             }
@@ -113,7 +131,8 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
 
     let row = |field: Field, required: bool, hint: Option<Html>, input: Html| {
         let problems = state.visible_problems(&validation, field);
-        let (errors, warnings) = split_by_severity(&validation, problems);
+        let (mut errors, warnings) = split_by_severity(&validation, problems);
+        errors.extend(props.server_problems.iter().filter(|problem| problem.field == field).cloned());
         html! {
             <FieldRow prefix={props.prefix.clone()} {field} {required} {hint} {errors} {warnings} on_fix={edit.clone()}>
                 { input }
@@ -121,10 +140,8 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
         }
     };
     let invalid = |field: Field| {
-        state
-            .visible_problems(&validation, field)
-            .iter()
-            .any(|problem| validation.errors.contains(problem))
+        let server = props.server_problems.iter().any(|problem| problem.field == field);
+        server || state.visible_problems(&validation, field).iter().any(|problem| validation.errors.contains(problem))
     };
     let text_input = |field: Field, kind: &'static str, placeholder: Option<String>| {
         let on_input = {
@@ -136,7 +153,7 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
         html! {
             <input id={input_id(&props.prefix, field.key())} name={field.key()} type={kind} class="oa-input"
                 value={state.draft.get(field).to_owned()} {placeholder} spellcheck="false"
-                autocomplete={if field == Field::ClientSecret { "new-password" } else { "off" }}
+                autocomplete="off"
                 aria-invalid={invalid(field).to_string()} aria-describedby={described_by(&props.prefix, field)}
                 oninput={on_input} />
         }
@@ -145,15 +162,7 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     let uses_token_url = grant.as_ref().is_none_or(GrantType::uses_token_url);
     let uses_auth_url = grant.as_ref().is_some_and(GrantType::uses_auth_url);
     let show_auth_url = uses_auth_url || !state.draft.auth_url.trim().is_empty() || grant.is_none();
-    let requires_secret = grant.as_ref().is_some_and(GrantType::requires_secret) && !props.secret_on_file;
-    let secret_kind = if *secret_visible { "text" } else { "password" };
-    let secret_placeholder = props
-        .secret_on_file
-        .then(|| "secret not stored in this browser: leave blank to keep it unset".to_owned());
-    let toggle_secret = {
-        let secret_visible = secret_visible.clone();
-        Callback::from(move |_: MouseEvent| secret_visible.set(!*secret_visible))
-    };
+    let requires_secret = grant.as_ref().is_some_and(GrantType::requires_secret) && !secret_on_file;
     let scope_tokens: Vec<String> = state.draft.scopes.split_whitespace().map(str::to_owned).collect();
     let summary = (state.submitted && !validation.is_valid()).then(|| error_summary(&validation));
     let heading_id = format!("{}-form-heading", props.prefix);
@@ -162,24 +171,27 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
         <section class="oa-form-panel" aria-labelledby={heading_id.clone()}>
             <h2 id={heading_id} class="oa-form-heading">{ &props.heading }</h2>
             <form class="oa-form" novalidate=true onsubmit={on_submit} onkeydown={on_keydown}>
-                if let Some(message) = &props.save_error {
-                    <p class="oa-banner oa-banner-error" role="alert" data-role="save-error">{ message }</p>
+                if let RequestState::Failed { message, retryable } = &props.request {
+                    <div class="oa-banner oa-banner-error" role="alert" data-role="save-error">
+                        <span>{ message }</span>
+                        if *retryable {
+                            <button type="submit" class="oa-button oa-button-small" data-action="retry">{ "Retry" }</button>
+                        }
+                    </div>
+                }
+                if let Some(theirs) = &props.conflict {
+                    <ConflictPanel mine={state.draft.clone()} theirs={(**theirs).clone()} on_resolve={props.on_resolve.clone()} />
                 }
                 if let Some(summary) = summary {
                     <p class="oa-banner oa-banner-error" role="alert" data-role="error-summary">{ summary }</p>
                 }
                 { row(Field::Name, true, None, text_input(Field::Name, "text", None)) }
                 { row(Field::ClientId, true, None, text_input(Field::ClientId, "text", None)) }
-                { row(Field::ClientSecret, requires_secret, Some(html! {
-                    <>{ "This browser never stores the secret: it is checked, then discarded when you save here." }</>
-                }), html! {
-                    <div class="oa-input-group">
-                        { text_input(Field::ClientSecret, secret_kind, secret_placeholder) }
-                        <button type="button" class="oa-button oa-button-small" aria-pressed={secret_visible.to_string()}
-                            aria-controls={input_id(&props.prefix, Field::ClientSecret.key())} onclick={toggle_secret}>
-                            { if *secret_visible { "Hide" } else { "Show" } }
-                        </button>
-                    </div>
+                { row(Field::ClientSecret, requires_secret, Some(html! { <>{ props.secret_hint.clone() }</> }), html! {
+                    <SecretField prefix={props.prefix.clone()} mode={state.secret_mode} on_file={props.secret_on_file.clone()}
+                        value={state.draft.client_secret.clone()} invalid={invalid(Field::ClientSecret)}
+                        on_input={edit.reform(|value| (Field::ClientSecret, value))}
+                        on_mode={{ let state = state.clone(); Callback::from(move |mode| state.dispatch(FormAction::SetSecretMode(mode))) }} />
                 }) }
                 { row(Field::GrantType, true, None, html! {
                     <GrantSelect prefix={props.prefix.clone()} value={state.draft.grant_type.clone()} custom={state.custom_grant}
@@ -206,7 +218,9 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
                     </>
                 }), text_input(Field::Scopes, "text", Some("openid profile".to_owned()))) }
                 <div class="oa-form-actions">
-                    <button type="submit" class="oa-button oa-button-primary" data-action="save">{ "Save" }</button>
+                    <button type="submit" class="oa-button oa-button-primary" data-action="save" disabled={busy} aria-busy={busy.to_string()}>
+                        { if busy { "Saving…" } else { "Save" } }
+                    </button>
                     <button type="button" class="oa-button" data-action="cancel" onclick={cancel.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
                 </div>
             </form>
@@ -227,21 +241,9 @@ fn field_input_id(prefix: &str, field: Field, custom_grant: bool) -> String {
 }
 
 fn split_by_severity(validation: &Validation, problems: Vec<&Problem>) -> (Vec<Problem>, Vec<Problem>) {
-    let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = problems
-        .into_iter()
-        .partition(|problem| severity(validation, problem) == Severity::Error);
-    (
-        errors.into_iter().cloned().collect(),
-        warnings.into_iter().cloned().collect(),
-    )
-}
-
-fn severity(validation: &Validation, problem: &Problem) -> Severity {
-    if validation.errors.contains(problem) {
-        Severity::Error
-    } else {
-        Severity::Warning
-    }
+    let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) =
+        problems.into_iter().partition(|problem| validation.errors.contains(problem));
+    (errors.into_iter().cloned().collect(), warnings.into_iter().cloned().collect())
 }
 
 fn error_summary(validation: &Validation) -> String {

@@ -60,6 +60,7 @@ fn view_row(prefix: &str, item: &StoredConfig, on_edit: &Callback<String>, on_de
     let secret = match item.secret {
         SecretState::None => html! { <span class="oa-muted">{ "not set" }</span> },
         SecretState::NotStored => html! { <span class="oa-muted">{ "secret not stored in this browser" }</span> },
+        SecretState::Configured => html! { <span>{ "configured" }</span> },
     };
     let refresh = match &config.refresh_token_url {
         Some(url) => view_url(Some(url)),

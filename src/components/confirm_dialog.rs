@@ -1,8 +1,9 @@
 //! A modal question with a confirm and a cancel button, on the native `<dialog>` element, which
 //! traps focus and closes on Escape.
 
-use web_sys::HtmlDialogElement;
 use yew::prelude::*;
+
+use super::modal::use_modal_dialog;
 
 #[derive(Properties, PartialEq)]
 pub struct ConfirmDialogProps {
@@ -20,20 +21,7 @@ pub struct ConfirmDialogProps {
 
 #[component]
 pub fn ConfirmDialog(props: &ConfirmDialogProps) -> Html {
-    let dialog = use_node_ref();
-
-    {
-        let dialog = dialog.clone();
-        use_effect_with(props.open, move |open| {
-            if let Some(element) = dialog.cast::<HtmlDialogElement>() {
-                if *open && !element.open() {
-                    let _ = element.show_modal();
-                } else if !*open && element.open() {
-                    element.close();
-                }
-            }
-        });
-    }
+    let dialog = use_modal_dialog(props.open);
 
     let on_cancel_event = {
         let on_cancel = props.on_cancel.clone();

@@ -19,30 +19,53 @@ pub struct FormState {
     pub submitted: bool,
     /// Whether the Grant Type list is on "Custom URI", so an empty custom text stays custom.
     pub custom_grant: bool,
+    /// What happens to a secret already on file. Always `Replace` when there is none.
+    pub secret_mode: SecretMode,
+}
+
+/// What the form does with a secret that is already on file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretMode {
+    /// Leave the stored secret as it is; the secret input is hidden.
+    Keep,
+    /// Replace it with the typed secret.
+    Replace,
+    /// Remove it on save.
+    Remove,
 }
 
 pub enum FormAction {
     Edit(Field, String),
+    SetSecretMode(SecretMode),
     /// Picks an entry of the Grant Type list: a standard grant, or `None` for a custom URI.
     ChooseGrant(Option<GrantType>),
     Submit,
 }
 
 impl FormState {
-    pub fn new(draft: Draft) -> FormState {
+    /// Opens the form on `draft`. `secret_on_file` tells whether a secret is already stored.
+    pub fn new(draft: Draft, secret_on_file: bool) -> FormState {
         let custom_grant = !draft.grant_type.is_empty() && !is_standard_grant(&draft.grant_type);
+        let secret_mode = if secret_on_file { SecretMode::Keep } else { SecretMode::Replace };
         FormState {
             initial: draft.clone(),
             draft,
             touched: BTreeSet::new(),
             submitted: false,
             custom_grant,
+            secret_mode,
         }
     }
 
-    /// Returns whether the draft differs from what the form opened with.
+    /// Returns whether anything differs from what the form opened with.
     pub fn is_dirty(&self) -> bool {
-        self.draft != self.initial
+        let secret_changed = self.secret_mode == SecretMode::Remove || !self.draft.client_secret.is_empty();
+        self.draft != self.initial || secret_changed
+    }
+
+    /// Returns whether validation may count on a stored secret.
+    pub fn keeps_stored_secret(&self) -> bool {
+        self.secret_mode == SecretMode::Keep
     }
 
     /// Returns the problems of `field` that the admin should see now: none before the field is
@@ -81,6 +104,11 @@ impl Reducible for FormState {
                 }
                 next.custom_grant = true;
             }
+            FormAction::SetSecretMode(mode) => {
+                next.secret_mode = mode;
+                next.draft.client_secret.clear();
+                next.touched.insert(Field::ClientSecret);
+            }
             FormAction::Submit => next.submitted = true,
         }
         Rc::new(next)
@@ -111,7 +139,7 @@ mod tests {
 
     #[test]
     fn no_problem_shows_before_first_edit() {
-        let state = FormState::new(Draft::default());
+        let state = FormState::new(Draft::default(), false);
         let validation = validate(&state.draft, &Context::default());
 
         assert!(!validation.is_valid());
@@ -121,7 +149,7 @@ mod tests {
     #[test]
     fn edited_field_shows_its_problems() {
         let state = reduce(
-            FormState::new(Draft::default()),
+            FormState::new(Draft::default(), false),
             FormAction::Edit(Field::TokenUrl, "http://x.example/t".into()),
         );
         let validation = validate(&state.draft, &Context::default());
@@ -137,7 +165,7 @@ mod tests {
 
     #[test]
     fn submit_shows_every_problem() {
-        let state = reduce(FormState::new(Draft::default()), FormAction::Submit);
+        let state = reduce(FormState::new(Draft::default(), false), FormAction::Submit);
         let validation = validate(&state.draft, &Context::default());
 
         assert!(!state.visible_problems(&validation, Field::Name).is_empty());
@@ -146,7 +174,7 @@ mod tests {
 
     #[test]
     fn dirty_only_after_a_change() {
-        let state = FormState::new(github_draft());
+        let state = FormState::new(github_draft(), false);
         assert!(!state.is_dirty());
 
         let edited = reduce(state, FormAction::Edit(Field::Name, "GitHub prod".into()));
@@ -158,7 +186,7 @@ mod tests {
 
     #[test]
     fn custom_grant_keeps_typed_uri() {
-        let state = reduce(FormState::new(github_draft()), FormAction::ChooseGrant(None));
+        let state = reduce(FormState::new(github_draft(), false), FormAction::ChooseGrant(None));
         assert!(state.custom_grant);
         assert_eq!(state.draft.grant_type, "");
 
@@ -172,12 +200,33 @@ mod tests {
     }
 
     #[test]
+    fn secret_modes_change_dirty_state() {
+        let state = FormState::new(github_draft(), true);
+        assert_eq!(state.secret_mode, SecretMode::Keep);
+        assert!(state.keeps_stored_secret());
+        assert!(!state.is_dirty());
+
+        let removing = reduce(state, FormAction::SetSecretMode(SecretMode::Remove));
+        assert!(removing.is_dirty());
+        assert!(!removing.keeps_stored_secret());
+
+        let replacing = reduce(removing, FormAction::SetSecretMode(SecretMode::Replace));
+        assert!(!replacing.is_dirty(), "choosing Replace without typing changes nothing yet");
+        let typed = reduce(replacing, FormAction::Edit(Field::ClientSecret, "new-secret".into()));
+        assert!(typed.is_dirty());
+
+        let kept = reduce(typed, FormAction::SetSecretMode(SecretMode::Keep));
+        assert_eq!(kept.draft.client_secret, "", "going back to Keep forgets the typed secret");
+        assert!(!kept.is_dirty());
+    }
+
+    #[test]
     fn stored_custom_grant_opens_as_custom() {
         let draft = Draft {
             grant_type: "urn:example:grant".into(),
             ..github_draft()
         };
-        assert!(FormState::new(draft).custom_grant);
-        assert!(!FormState::new(github_draft()).custom_grant);
+        assert!(FormState::new(draft, false).custom_grant);
+        assert!(!FormState::new(github_draft(), false).custom_grant);
     }
 }

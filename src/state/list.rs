@@ -76,6 +76,7 @@ mod tests {
             id: id.into(),
             config,
             secret: SecretState::None,
+            revision: None,
             updated_at: String::new(),
         }
     }

@@ -1,0 +1,203 @@
+//! The root component: the table, the form, and the storage or server behind them.
+
+mod actions;
+
+use std::rc::Rc;
+
+use oauth2_config::{Draft, GrantType};
+use yew::prelude::*;
+
+use self::actions::{Actions, Backend, LoadState, View};
+use crate::api::ApiClient;
+use crate::components::{input_id, ConfigForm, ConfigTable, ConfirmDialog, TokenDialog};
+use crate::dom::{focus, next_instance_prefix};
+use crate::state::list::ConfigList;
+use crate::state::request::RequestState;
+use crate::storage::{LocalStore, SecretState};
+
+#[derive(Properties, PartialEq, Default)]
+pub struct ConfigManagerProps {
+    /// Base URL of the admin server's API, such as `/api`. Without one, configurations are kept in
+    /// this browser's `localStorage`.
+    #[prop_or_default]
+    pub api_base: Option<AttrValue>,
+}
+
+/// Manages a list of OAuth2 client configurations, on an admin server or in this browser.
+#[component]
+pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
+    let prefix: AttrValue = use_memo((), |_| next_instance_prefix()).as_str().to_owned().into();
+    let setup = use_memo(props.api_base.clone(), |api_base| match api_base {
+        Some(base) => (Backend::Server(ApiClient::new(base)), Vec::new(), Vec::new()),
+        None => {
+            let (store, loaded) = LocalStore::load();
+            (Backend::Local(store), loaded.items, loaded.notices)
+        }
+    });
+    let list = use_reducer({
+        let items = setup.1.clone();
+        move || ConfigList { items }
+    });
+    let notices = use_state({
+        let notices = setup.2.clone();
+        move || notices
+    });
+    let load = use_state(|| if matches!(setup.0, Backend::Server(_)) { LoadState::Loading } else { LoadState::Ready });
+    let view = use_state(|| View::Table);
+    let request = use_state(RequestState::default);
+    let server_problems = use_state(Rc::<Vec<oauth2_config::Problem>>::default);
+    let conflict = use_state(|| None);
+    let last_request = use_mut_ref(|| None);
+    let status = use_state(String::new);
+    let auth_prompt = use_state(|| None::<Callback<()>>);
+    let pending_delete = use_state(|| None::<String>);
+    let focus_target = use_state(|| None::<String>);
+
+    let actions = Actions {
+        backend: setup.0.clone(),
+        prefix: prefix.clone(),
+        list: list.clone(),
+        view: view.clone(),
+        load: load.clone(),
+        request: request.clone(),
+        server_problems: server_problems.clone(),
+        conflict: conflict.clone(),
+        last_request,
+        status: status.clone(),
+        notices: notices.clone(),
+        auth_prompt: auth_prompt.clone(),
+        focus_target: focus_target.clone(),
+    };
+    {
+        let actions = actions.clone();
+        use_effect_with(props.api_base.clone(), move |_| actions.load());
+    }
+    use_effect_with((*focus_target).clone(), |target| {
+        if let Some(id) = target {
+            focus(id);
+        }
+    });
+
+    let is_server = matches!(actions.backend, Backend::Server(_));
+    let open_form = {
+        let actions = actions.clone();
+        Callback::from(move |id: Option<String>| actions.open_form(id))
+    };
+    let confirm_delete = {
+        let (actions, pending_delete) = (actions.clone(), pending_delete.clone());
+        Callback::from(move |_| {
+            if let Some(id) = (*pending_delete).clone() {
+                actions.delete(id);
+            }
+            pending_delete.set(None);
+        })
+    };
+    let dismiss_notices = {
+        let notices = notices.clone();
+        Callback::from(move |_: MouseEvent| notices.set(Vec::new()))
+    };
+    let token_done = {
+        let auth_prompt = auth_prompt.clone();
+        Callback::from(move |_| {
+            if let Some(retry) = (*auth_prompt).clone() {
+                auth_prompt.set(None);
+                retry.emit(());
+            }
+        })
+    };
+    let token_cancel = {
+        let auth_prompt = auth_prompt.clone();
+        Callback::from(move |_| auth_prompt.set(None))
+    };
+
+    let pending_name = (*pending_delete).as_ref().and_then(|id| list.find(id)).map(|item| item.config.name.as_str().to_owned());
+    let storage_note = if is_server {
+        "Saved to the admin server. Secrets are sent only when you type a new one and are never shown again."
+    } else {
+        "Saved in this browser only. Client secrets are never stored here."
+    };
+
+    let body = match &*view {
+        View::Table => html! {
+            <>
+                <div class="oa-toolbar">
+                    <button type="button" id={input_id(&prefix, "add")} class="oa-button oa-button-primary" data-action="add"
+                        onclick={open_form.reform(|_: MouseEvent| None)}>{ "Add OAuth2" }</button>
+                    <span class="oa-storage-note" data-role="storage-note">{ storage_note }</span>
+                </div>
+                { view_load_state(&load, &actions) }
+                <ConfigTable prefix={prefix.clone()} items={Rc::new(list.items.clone())}
+                    on_edit={open_form.reform(Some)}
+                    on_delete={{ let pending_delete = pending_delete.clone(); Callback::from(move |id| pending_delete.set(Some(id))) }} />
+            </>
+        },
+        View::Form { id, existing, .. } => {
+            let current = existing.then(|| list.find(id)).flatten();
+            let initial = current.map(|item| item.config.to_draft()).unwrap_or_else(new_draft);
+            let heading = match current {
+                Some(item) => format!("Edit \u{201C}{}\u{201D}", item.config.name.as_str()),
+                None => "Add OAuth2 configuration".to_owned(),
+            };
+            let secret_on_file = current.and_then(|item| match item.secret {
+                SecretState::Configured => Some(AttrValue::from("Configured")),
+                SecretState::NotStored => Some(AttrValue::from("Secret not stored in this browser")),
+                SecretState::None => None,
+            });
+            let secret_hint = if is_server {
+                "Sent to the admin server only when you type a new one. The server never sends it back."
+            } else {
+                "This browser never stores the secret: it is checked, then discarded when you save here."
+            };
+            let on_save = { let actions = actions.clone(); Callback::from(move |request| actions.save(request)) };
+            let on_cancel = { let actions = actions.clone(); Callback::from(move |_| actions.close_form(false)) };
+            let on_resolve = { let actions = actions.clone(); Callback::from(move |resolution| actions.resolve(resolution)) };
+            html! {
+                <ConfigForm key={id.clone()} prefix={prefix.clone()} {heading} {initial}
+                    other_names={Rc::new(list.other_names(Some(id)))} {secret_on_file} {secret_hint}
+                    request={(*request).clone()} server_problems={(*server_problems).clone()} conflict={(*conflict).clone()}
+                    {on_save} {on_cancel} {on_resolve} />
+            }
+        }
+    };
+
+    html! {
+        <div class="oauth2-admin" data-oauth2-admin="" data-mode={if is_server { "server" } else { "local" }}>
+            <h1 class="oa-title">{ "OAuth2 configurations" }</h1>
+            if !notices.is_empty() {
+                <div class="oa-banner oa-banner-warning" role="alert" data-role="notices">
+                    <ul>{ for notices.iter().map(|notice| html! { <li>{ notice }</li> }) }</ul>
+                    <button type="button" class="oa-button oa-button-small" onclick={dismiss_notices}>{ "Dismiss" }</button>
+                </div>
+            }
+            <p class="oa-status" role="status" aria-live="polite" data-role="status">{ &*status }</p>
+            { body }
+            <ConfirmDialog id={format!("{prefix}-delete")} open={pending_name.is_some()}
+                title={format!("Delete \u{201C}{}\u{201D}?", pending_name.clone().unwrap_or_default())}
+                message={format!("The configuration \u{201C}{}\u{201D} will be deleted. This cannot be undone.", pending_name.unwrap_or_default())}
+                confirm_label="Delete" danger=true on_confirm={confirm_delete}
+                on_cancel={{ let pending_delete = pending_delete.clone(); Callback::from(move |_| pending_delete.set(None)) }} />
+            <TokenDialog id={format!("{prefix}-auth")} open={auth_prompt.is_some()} on_done={token_done} on_cancel={token_cancel} />
+        </div>
+    }
+}
+
+fn view_load_state(load: &LoadState, actions: &Actions) -> Html {
+    match load {
+        LoadState::Ready => html! {},
+        LoadState::Loading => html! { <p class="oa-muted" data-role="loading">{ "Loading configurations from the server…" }</p> },
+        LoadState::Failed(message) => {
+            let actions = actions.clone();
+            html! {
+                <div class="oa-banner oa-banner-error" role="alert" data-role="load-error">
+                    <span>{ format!("Could not load configurations: {message}") }</span>
+                    <button type="button" class="oa-button oa-button-small" onclick={Callback::from(move |_: MouseEvent| actions.load())}>{ "Retry" }</button>
+                </div>
+            }
+        }
+    }
+}
+
+/// Returns the draft that a new configuration starts from.
+fn new_draft() -> Draft {
+    Draft { grant_type: GrantType::AuthorizationCode.as_str().to_owned(), ..Draft::default() }
+}
