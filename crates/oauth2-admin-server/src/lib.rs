@@ -1,0 +1,65 @@
+//! The OAuth2 Admin server: a JSON API over SQLite that stores OAuth2 client configurations, and
+//! the built page served next to it.
+//!
+//! Every configuration is checked by [`oauth2_config::validate`], the same function the page runs,
+//! so the server accepts exactly what the form accepts. Client secrets are encrypted at rest and no
+//! response, log line or error message contains one.
+//!
+//! [`AppState::open`] prepares the database, the encryption key and the admin token, [`app`] builds
+//! the router from it, and [`serve`] runs the router until a shutdown future completes. Tests use
+//! the same three calls as `main.rs`.
+
+mod api;
+mod error;
+mod extract;
+mod files;
+mod middleware;
+mod options;
+mod page;
+mod secrets;
+mod state;
+mod store;
+mod token;
+
+use std::future::Future;
+use std::io;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use options::Options;
+pub use state::{AppState, StartupError};
+pub use token::TOKEN_ENV;
+
+/// Maximum size of a request body. Larger bodies are rejected with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Builds the router: the API under `/api`, the built page everywhere else.
+pub fn app(state: AppState) -> Router {
+    let api = api::router(state.clone());
+    let page = page::router(&state.page);
+
+    Router::new()
+        .nest("/api", api)
+        .merge(page)
+        .layer(axum::middleware::from_fn(middleware::log_request))
+        .layer(axum::middleware::map_response_with_state(
+            state.page.content_security_policy.clone(),
+            middleware::add_security_headers,
+        ))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "listening");
+
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+
+    tracing::info!(%address, "stopped");
+    Ok(())
+}
