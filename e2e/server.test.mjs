@@ -115,7 +115,7 @@ test("the token prompt signs in and loads the list", async () => {
   await dialog.getByLabel("Admin token").fill(TOKEN);
   await dialog.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("No OAuth2 configurations yet").waitFor();
-  assert.equal(await page.evaluate(() => localStorage.length), 0, "the token is not in localStorage");
+  assert.ok(!(await allStorage(page)).includes(TOKEN), "the token is not in localStorage");
   assert.match(await page.evaluate(() => sessionStorage.getItem("oauth2-admin.token")), /e2e-admin-token/);
   await context.close();
 });
@@ -169,7 +169,7 @@ test("two editors of one configuration get a conflict", async () => {
   assert.match(await conflict.locator("[data-field=scopes]").textContent(), /second-editor.*first-editor/s);
   assert.equal(await field(second.page, "Scopes").inputValue(), "second-editor", "the typed value is kept");
 
-  await conflict.getByRole("button", { name: "Save my version" }).click();
+  await conflict.getByRole("button", { name: "Save these choices" }).click();
   await row(second.page, "Shared").locator(".oa-scope", { hasText: "second-editor" }).waitFor();
   const current = await (await fetch(`http://127.0.0.1:${port}/api/oauth2-configs`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
   const shared = current.items.find((item) => item.name === "Shared");
@@ -192,16 +192,16 @@ test("a stopped server loses nothing typed", async () => {
   await stopServer(server);
   serverLog += server.log;
   await page.getByRole("button", { name: "Save" }).click();
-  const failure = page.locator("[data-role=save-error]");
-  await failure.waitFor();
-  assert.match(await failure.textContent(), /Not saved to the server/);
-  assert.equal(await field(page, "Name").inputValue(), "Offline draft");
-  assert.equal(await field(page, "Client Secret").inputValue(), SECRET, "the typed secret stays in the form");
+  await row(page, "Offline draft").locator("[data-role=sync-state]").waitFor();
+  assert.equal(await page.locator("[data-role=sync-line]").getAttribute("data-waiting"), "1");
+  assert.match(await page.locator("[data-role=status]").textContent(), /waiting to sync/);
+  assert.ok(!(await allStorage(page)).includes(SECRET), "the queued change does not store the secret");
 
   server = startServer();
   await server.ready;
-  await page.getByRole("button", { name: "Retry" }).click();
-  await row(page, "Offline draft").waitFor();
+  await page.getByRole("button", { name: "Retry now" }).click();
+  await page.locator("[data-role=sync-line][data-waiting='0']").waitFor();
+  assert.equal(await row(page, "Offline draft").locator("[data-role=sync-state]").count(), 0);
   assert.match(await row(page, "Offline draft").textContent(), /configured/);
   await context.close();
 });

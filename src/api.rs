@@ -45,9 +45,14 @@ pub enum ApiError {
     NotFound,
     /// The request did not reach the server or got no answer.
     Unreachable(String),
-    /// Any other status, with the server's explanation.
-    Failed { status: u16, detail: String },
+    /// No answer within [`REQUEST_TIMEOUT_MS`].
+    TimedOut,
+    /// Any other status, with the server's explanation and its `Retry-After` in seconds.
+    Failed { status: u16, detail: String, retry_after: Option<u32> },
 }
+
+/// How long a request may take before the page gives up on it, in milliseconds.
+pub const REQUEST_TIMEOUT_MS: u32 = 10_000;
 
 impl ApiError {
     /// Returns a message for the admin that states what failed and what to do next.
@@ -65,7 +70,25 @@ impl ApiError {
             ),
             ApiError::NotFound => "The configuration no longer exists on the server; someone deleted it.".to_owned(),
             ApiError::Unreachable(reason) => format!("The admin server could not be reached ({reason}); check the connection and retry."),
-            ApiError::Failed { status, detail } => format!("The admin server failed with status {status}: {detail} Retry, or check the server's log."),
+            ApiError::TimedOut => format!("The admin server did not answer within {} seconds.", REQUEST_TIMEOUT_MS / 1000),
+            ApiError::Failed { status, detail, .. } => format!("The admin server failed with status {status}: {detail}"),
+        }
+    }
+
+    /// Returns whether the same request may succeed later without the admin changing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Unreachable(_) | ApiError::TimedOut => true,
+            ApiError::Failed { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// Returns the server's `Retry-After`, in milliseconds.
+    pub fn retry_after_ms(&self) -> Option<f64> {
+        match self {
+            ApiError::Failed { retry_after: Some(seconds), .. } => Some(f64::from(*seconds) * 1000.0),
+            _ => None,
         }
     }
 }
@@ -127,9 +150,16 @@ impl ApiClient {
 
     /// Loads every configuration.
     pub async fn list(&self) -> Result<Vec<StoredConfig>, ApiError> {
-        let response = send(authorize(Request::get(&self.url(None))).build()).await?;
+        let response = send(authorize(Request::get(&self.url(None)))).await?;
         let list: List = parse(&response, 200).await?;
         Ok(list.items.into_iter().map(StoredConfig::from).collect())
+    }
+
+    /// Loads one configuration.
+    pub async fn get(&self, id: &str) -> Result<StoredConfig, ApiError> {
+        let response = send(authorize(Request::get(&self.url(Some(id))))).await?;
+        let config: ServerConfig = parse(&response, 200).await?;
+        Ok(config.into())
     }
 
     /// Creates or replaces a configuration. `revision` is the one the admin started from, sent as
@@ -145,8 +175,7 @@ impl ApiClient {
         if let Some(revision) = revision {
             builder = builder.header("If-Match", &format!("\"{revision}\""));
         }
-        let request = builder.body(body.to_string()).map_err(|error| ApiError::Unreachable(error.to_string()))?;
-        let response = send(Ok(request)).await?;
+        let response = send_body(builder, body.to_string()).await?;
         let status = response.status();
         let saved: Saved = parse(&response, if status == 201 { 201 } else { 200 }).await?;
         Ok((saved.config.into(), saved.warnings))
@@ -154,8 +183,8 @@ impl ApiClient {
 
     /// Deletes a configuration if it is still at `revision`.
     pub async fn delete(&self, id: &str, revision: u64) -> Result<(), ApiError> {
-        let request = authorize(Request::delete(&self.url(Some(id)))).header("If-Match", &format!("\"{revision}\"")).build();
-        let response = send(request).await?;
+        let builder = authorize(Request::delete(&self.url(Some(id)))).header("If-Match", &format!("\"{revision}\""));
+        let response = send(builder).await?;
         match response.status() {
             204 => Ok(()),
             _ => Err(error_from(&response).await),
@@ -170,9 +199,39 @@ fn authorize(builder: RequestBuilder) -> RequestBuilder {
     }
 }
 
-async fn send(request: Result<Request, gloo::net::Error>) -> Result<Response, ApiError> {
-    let request = request.map_err(|error| ApiError::Unreachable(error.to_string()))?;
-    request.send().await.map_err(|_| ApiError::Unreachable("network error".to_owned()))
+async fn send(builder: RequestBuilder) -> Result<Response, ApiError> {
+    with_timeout(builder, None).await
+}
+
+async fn send_body(builder: RequestBuilder, body: String) -> Result<Response, ApiError> {
+    with_timeout(builder, Some(body)).await
+}
+
+/// Sends the request and aborts it after [`REQUEST_TIMEOUT_MS`].
+async fn with_timeout(builder: RequestBuilder, body: Option<String>) -> Result<Response, ApiError> {
+    let controller = web_sys::AbortController::new().map_err(|_| ApiError::Unreachable("the browser cannot abort requests".to_owned()))?;
+    let builder = builder.abort_signal(Some(&controller.signal()));
+    let request = match body {
+        Some(body) => builder.body(body),
+        None => builder.build(),
+    }
+    .map_err(|error| ApiError::Unreachable(error.to_string()))?;
+
+    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let timer = {
+        let timed_out = timed_out.clone();
+        gloo::timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let result = request.send().await;
+    drop(timer);
+    match result {
+        Ok(response) => Ok(response),
+        Err(_) if timed_out.get() => Err(ApiError::TimedOut),
+        Err(_) => Err(ApiError::Unreachable("network error".to_owned())),
+    }
 }
 
 async fn parse<T: for<'de> Deserialize<'de>>(response: &Response, expected: u16) -> Result<T, ApiError> {
@@ -180,7 +239,11 @@ async fn parse<T: for<'de> Deserialize<'de>>(response: &Response, expected: u16)
         return Err(error_from(response).await);
     }
     let text = response.text().await.map_err(|error| ApiError::Unreachable(error.to_string()))?;
-    serde_json::from_str(&text).map_err(|error| ApiError::Failed { status: response.status(), detail: format!("the response could not be read ({error}).") })
+    serde_json::from_str(&text).map_err(|error| ApiError::Failed {
+        status: response.status(),
+        detail: format!("the response could not be read ({error})."),
+        retry_after: None,
+    })
 }
 
 /// An RFC 9457 problem body, with the members this API adds.
@@ -198,6 +261,7 @@ struct ProblemBody {
 
 async fn error_from(response: &Response) -> ApiError {
     let status = response.status();
+    let retry_after = response.headers().get("Retry-After").and_then(|value| value.trim().parse::<u32>().ok());
     let body: ProblemBody = match response.text().await {
         Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
         Err(_) => ProblemBody::default(),
@@ -210,6 +274,7 @@ async fn error_from(response: &Response) -> ApiError {
         _ => ApiError::Failed {
             status,
             detail: body.detail.or(body.title).unwrap_or_else(|| "no details were given.".to_owned()),
+            retry_after,
         },
     }
 }

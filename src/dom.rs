@@ -35,3 +35,12 @@ pub fn random_id() -> String {
 pub fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
+
+thread_local! {
+    static TAB_ID: String = random_id();
+}
+
+/// Returns an id for this page load, to tell this tab's drafts from other tabs'.
+pub fn tab_id() -> String {
+    TAB_ID.with(Clone::clone)
+}

@@ -9,5 +9,6 @@ mod components;
 mod dom;
 pub mod state;
 pub mod storage;
+pub mod sync;
 
 pub use app::{ConfigManager, ConfigManagerProps};

@@ -129,7 +129,7 @@ pub struct Loaded {
     pub notices: Vec<String>,
 }
 
-pub use browser::LocalStore;
+pub use browser::{back_up, read_text, write_text, LocalStore};
 
 /// `localStorage` access. It needs a browser; everything above it also runs natively.
 mod browser {
@@ -154,8 +154,29 @@ mod browser {
         }
     }
 
-    fn backup_key() -> String {
-        format!("{STORAGE_KEY}.backup-{}", js_sys::Date::now() as u64)
+    fn backup_key(key: &str) -> String {
+        format!("{key}.backup-{}", js_sys::Date::now() as u64)
+    }
+
+    /// Returns the text stored under `key`, if any.
+    pub fn read_text(key: &str) -> Option<String> {
+        storage().ok()?.get_item(key).ok().flatten()
+    }
+
+    /// Stores `text` under `key`. On failure nothing stored changes.
+    pub fn write_text(key: &str, text: &str) -> Result<(), SaveError> {
+        let storage = storage().map_err(SaveError::Unavailable)?;
+        storage.set_item(key, text).map_err(|error| match error.dyn_ref::<DomException>() {
+            Some(exception) if exception.name() == "QuotaExceededError" => SaveError::Full,
+            Some(exception) => SaveError::Unavailable(exception.message()),
+            None => SaveError::Unavailable("the browser rejected the write".to_owned()),
+        })
+    }
+
+    /// Copies `text` to a new backup key next to `key` and returns that key.
+    pub fn back_up(key: &str, text: &str) -> Result<String, SaveError> {
+        let backup = backup_key(key);
+        write_text(&backup, text).map(|()| backup)
     }
 
     impl LocalStore {
@@ -197,9 +218,9 @@ mod browser {
                 ),
             };
 
-            let key = backup_key();
-            let writable = storage.set_item(&key, &backup).is_ok();
-            if writable {
+            let backed_up = back_up(STORAGE_KEY, &backup);
+            let writable = backed_up.is_ok();
+            if let Ok(key) = backed_up {
                 loaded.notices.push(format!(
                     "Recovered stored data: {reason}. The original was kept under the localStorage key \"{key}\"; the rest loaded normally."
                 ));
@@ -216,14 +237,7 @@ mod browser {
             if !self.writable {
                 return Err(SaveError::Protected);
             }
-            let storage = storage().map_err(SaveError::Unavailable)?;
-            storage
-                .set_item(STORAGE_KEY, &encode(items))
-                .map_err(|error| match error.dyn_ref::<DomException>() {
-                    Some(exception) if exception.name() == "QuotaExceededError" => SaveError::Full,
-                    Some(exception) => SaveError::Unavailable(exception.message()),
-                    None => SaveError::Unavailable("the browser rejected the write".to_owned()),
-                })
+            write_text(STORAGE_KEY, &encode(items))
         }
     }
 }

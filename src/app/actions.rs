@@ -1,19 +1,23 @@
 //! What the manager does when the admin saves, deletes or resolves a conflict, against either
 //! browser storage or the admin server.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use oauth2_config::Problem;
+use oauth2_config::{ClientSecret, Draft, Problem};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{ApiClient, ApiError, SecretChange};
 use crate::components::{edit_button_id, input_id, Resolution, SaveRequest};
-use crate::dom::now_iso;
+use crate::dom::{now_iso, tab_id};
 use crate::state::list::{ConfigList, ListAction};
 use crate::state::request::RequestState;
-use crate::storage::{LocalStore, SecretState, StoredConfig};
+use crate::storage::{decode, read_text, Decoded, LocalStore, SecretState, StoredConfig, STORAGE_KEY};
+use crate::sync::drafts::{Drafts, SavedDraft, DRAFTS_KEY};
+use crate::sync::outbox::{Change, Outbox, SecretIntent, OUTBOX_KEY};
+use crate::sync::store::{load_drafts, load_outbox, load_server_cache, save_drafts, save_outbox, save_server_cache, SERVER_CACHE_KEY};
 
 /// Where configurations are kept.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,8 +31,8 @@ pub enum Backend {
 pub enum View {
     Table,
     /// The form. `id` is chosen when the form opens, so a retried create reuses it; `revision`
-    /// is the server revision the edit started from.
-    Form { id: String, existing: bool, revision: Option<u64> },
+    /// is the server revision the edit started from; `offer` is an autosaved draft to restore.
+    Form { id: String, existing: bool, revision: Option<u64>, offer: Option<Rc<SavedDraft>> },
 }
 
 /// Whether the list has been loaded from the server.
@@ -36,10 +40,13 @@ pub enum View {
 pub enum LoadState {
     Loading,
     Ready,
+    /// The server is unreachable and the list shown is the one last loaded in this browser.
+    Offline(String),
     Failed(String),
 }
 
-/// Handles to the manager's state, shared by every action.
+/// Handles to the manager's state, shared by every action. Values that async work reads after an
+/// `await` sit in `RefCell`s, because a state handle only holds the value of its render.
 #[derive(Clone)]
 pub struct Actions {
     pub backend: Backend,
@@ -50,59 +57,146 @@ pub struct Actions {
     pub request: UseStateHandle<RequestState>,
     pub server_problems: UseStateHandle<Rc<Vec<Problem>>>,
     pub conflict: UseStateHandle<Option<Rc<StoredConfig>>>,
-    pub last_request: Rc<RefCell<Option<SaveRequest>>>,
     pub status: UseStateHandle<String>,
     pub notices: UseStateHandle<Vec<String>>,
     pub auth_prompt: UseStateHandle<Option<Callback<()>>>,
     pub focus_target: UseStateHandle<Option<String>>,
+    pub outbox: Rc<RefCell<Outbox>>,
+    /// Secrets of queued changes, by configuration id. Memory only: a reload forgets them.
+    pub secrets: Rc<RefCell<HashMap<String, ClientSecret>>>,
+    pub drafts: Rc<RefCell<Drafts>>,
+    pub replaying: Rc<Cell<bool>>,
+    pub replay_timer: Rc<RefCell<Option<gloo::timers::callback::Timeout>>>,
+    pub redraw: UseForceUpdateHandle,
 }
 
 impl Actions {
-    /// Loads the list from the server. Browser storage was read when the manager mounted.
+    /// Loads the list from the server; when it is unreachable, shows the copy last loaded here.
     pub fn load(&self) {
         let Backend::Server(client) = &self.backend else { return };
         let (actions, client) = (self.clone(), client.clone());
-        self.load.set(LoadState::Loading);
         spawn_local(async move {
             match client.list().await {
                 Ok(items) => {
-                    actions.list.dispatch(ListAction::Load(items));
+                    save_server_cache(&items);
+                    actions.list.dispatch(ListAction::Load(actions.with_queued_changes(items)));
                     actions.load.set(LoadState::Ready);
+                    actions.replay();
                 }
                 Err(ApiError::Unauthorized) => {
                     let retry = actions.clone();
                     actions.auth_prompt.set(Some(Callback::from(move |_| retry.load())));
+                }
+                Err(error) if error.is_transient() => {
+                    let cached = load_server_cache().unwrap_or_default();
+                    actions.list.dispatch(ListAction::Load(actions.with_queued_changes(cached)));
+                    actions.load.set(LoadState::Offline(error.message()));
+                    actions.schedule_replay();
                 }
                 Err(error) => actions.load.set(LoadState::Failed(error.message())),
             }
         });
     }
 
+    /// Returns the server's list with every queued change applied, as the admin last saw it.
+    pub fn with_queued_changes(&self, items: Vec<StoredConfig>) -> Vec<StoredConfig> {
+        let mut list = ConfigList { items };
+        for entry in &self.outbox.borrow().entries {
+            if let Change::Put { config, base_revision, secret } = &entry.change {
+                let previous = list.find(&entry.config_id).map(|item| item.secret).unwrap_or(SecretState::None);
+                let secret = match secret {
+                    SecretIntent::Set => SecretState::Configured,
+                    SecretIntent::Clear => SecretState::None,
+                    SecretIntent::Keep => previous,
+                };
+                let item = StoredConfig { id: entry.config_id.clone(), config: config.clone(), secret, revision: *base_revision, updated_at: now_iso() };
+                list = list.apply(ListAction::Upsert(item));
+            }
+        }
+        list.items
+    }
+
     pub fn open_form(&self, id: Option<String>) {
         self.request.set(RequestState::Idle);
         self.server_problems.set(Rc::default());
         self.conflict.set(None);
+        let drafts = self.drafts.borrow();
         let view = match id.as_deref().and_then(|id| self.list.find(id)) {
-            Some(item) => View::Form { id: item.id.clone(), existing: true, revision: item.revision },
-            None => View::Form { id: crate::dom::random_id(), existing: false, revision: None },
+            Some(item) => {
+                let offer = drafts.newest_for(&item.id).cloned().map(Rc::new);
+                View::Form { id: item.id.clone(), existing: true, revision: item.revision, offer }
+            }
+            None => match drafts.newest_new() {
+                Some(saved) => View::Form { id: saved.config_id.clone(), existing: false, revision: None, offer: Some(Rc::new(saved.clone())) },
+                None => View::Form { id: crate::dom::random_id(), existing: false, revision: None, offer: None },
+            },
         };
+        drop(drafts);
+        // A queued change that ran into a conflict opens with the comparison.
+        if let Some(crate::sync::outbox::EntryState::Conflict { current }) = id.as_deref().and_then(|id| self.outbox.borrow().find(id).map(|entry| entry.state.clone())) {
+            self.conflict.set(Some(Rc::new(*current)));
+        }
         self.view.set(view);
     }
 
     /// Closes the form. Focus moves to the row's Edit button when the row exists (after a save, or
-    /// when an edit is cancelled) and to Add OAuth2 otherwise.
+    /// when an edit is cancelled) and to Add OAuth2 otherwise. Drafts of the form are dropped.
     pub fn close_form(&self, saved: bool) {
         let target = match &*self.view {
-            View::Form { id, existing, .. } if saved || *existing => edit_button_id(&self.prefix, id),
-            _ => input_id(&self.prefix, "add"),
+            View::Form { id, existing, .. } => {
+                self.drafts.borrow_mut().remove_all(id);
+                let _ = save_drafts(&self.drafts.borrow());
+                if saved || *existing { edit_button_id(&self.prefix, id) } else { input_id(&self.prefix, "add") }
+            }
+            View::Table => input_id(&self.prefix, "add"),
         };
         self.focus_target.set(Some(target));
         self.conflict.set(None);
         self.view.set(View::Table);
     }
 
+    /// Keeps this tab's autosaved draft of the open form; `None` removes it.
+    pub fn autosave(&self, draft: Option<Draft>) {
+        let View::Form { id, existing, revision, .. } = &*self.view else { return };
+        let mut drafts = self.drafts.borrow_mut();
+        match draft {
+            Some(draft) => drafts.upsert(SavedDraft {
+                config_id: id.clone(),
+                existing: *existing,
+                tab_id: tab_id(),
+                base_revision: *revision,
+                draft,
+                saved_at_ms: js_sys::Date::now(),
+            }),
+            None => drafts.remove_own(id, &tab_id()),
+        }
+        if let Err(error) = save_drafts(&drafts) {
+            self.request.set(RequestState::Failed { message: format!("The draft could not be autosaved: {}", error.message()), retryable: false });
+        }
+    }
+
+    /// Restores an autosaved draft: the edit continues from the revision the draft started from.
+    pub fn restore_draft(&self) {
+        let View::Form { id, existing, revision, offer: Some(offer) } = (*self.view).clone() else { return };
+        let revision = if existing { offer.base_revision.or(revision) } else { None };
+        self.view.set(View::Form { id, existing, revision, offer: None });
+    }
+
+    /// Drops the autosaved drafts of the open form.
+    pub fn discard_draft(&self) {
+        let View::Form { id, existing, revision, .. } = (*self.view).clone() else { return };
+        self.drafts.borrow_mut().remove_all(&id);
+        let _ = save_drafts(&self.drafts.borrow());
+        self.view.set(View::Form { id, existing, revision, offer: None });
+    }
+
     pub fn save(&self, request: SaveRequest) {
         let View::Form { id, revision, .. } = (*self.view).clone() else { return };
+        let revision = request.base_revision.or(revision);
+        if request.base_revision.is_some() {
+            self.conflict.set(None);
+            self.forget_conflict(&id);
+        }
         match &self.backend {
             Backend::Local(store) => self.save_locally(store, id, request),
             Backend::Server(client) => self.save_to_server(client.clone(), id, revision, request),
@@ -130,10 +224,14 @@ impl Actions {
     }
 
     fn save_to_server(&self, client: ApiClient, id: String, revision: Option<u64>, request: SaveRequest) {
+        // A configuration with a queued change goes through the queue, so changes stay in order.
+        if !is_online() || self.outbox.borrow().find(&id).is_some() {
+            self.queue_save(id, revision, request, None);
+            return;
+        }
         let actions = self.clone();
         self.request.set(RequestState::Saving);
         self.server_problems.set(Rc::default());
-        *self.last_request.borrow_mut() = Some(request.clone());
         spawn_local(async move {
             match client.put(&id, &request.config, &request.secret, revision).await {
                 Ok((item, warnings)) => {
@@ -158,33 +256,79 @@ impl Actions {
                     let retry = actions.clone();
                     actions.auth_prompt.set(Some(Callback::from(move |_| retry.save(request.clone()))));
                 }
-                Err(error) => actions.request.set(RequestState::Failed {
-                    message: format!("Not saved to the server: {} Your changes are still in the form.", error.message()),
-                    retryable: true,
-                }),
+                Err(error) if error.is_transient() => actions.queue_save(id, revision, request, Some(error)),
+                Err(error) => actions.request.set(RequestState::Failed { message: format!("Not saved to the server: {}", error.message()), retryable: true }),
             }
         });
+    }
+
+    /// Puts a save in the outbox, shows it in the table and closes the form. If browser storage
+    /// is full the form stays open with everything typed.
+    fn queue_save(&self, id: String, revision: Option<u64>, request: SaveRequest, error: Option<ApiError>) {
+        let secret = match &request.secret {
+            SecretChange::Keep => SecretIntent::Keep,
+            SecretChange::Set(_) => SecretIntent::Set,
+            SecretChange::Clear => SecretIntent::Clear,
+        };
+        let change = Change::Put { config: request.config.clone(), base_revision: revision, secret };
+        let mut queued = self.outbox.borrow().clone();
+        queued.enqueue(&id, change);
+        if let Err(storage_error) = save_outbox(&queued) {
+            let message = format!("Not saved: the server is unreachable and this browser cannot queue the change. {}", storage_error.message());
+            self.request.set(RequestState::Failed { message, retryable: true });
+            return;
+        }
+        *self.outbox.borrow_mut() = queued;
+        if let SecretChange::Set(value) = request.secret {
+            self.secrets.borrow_mut().insert(id.clone(), value);
+        }
+
+        let items = self.with_queued_changes(self.list.items.clone());
+        self.list.dispatch(ListAction::Load(items));
+        self.request.set(RequestState::Idle);
+        let name = request.config.name.as_str();
+        let reason = match error {
+            Some(error) => error.message(),
+            None if !is_online() => "This browser is offline.".to_owned(),
+            None => "An earlier change to it is still waiting.".to_owned(),
+        };
+        self.status.set(format!("\u{201C}{name}\u{201D} is saved in this browser and waiting to sync. {reason}"));
+        self.close_form(true);
+        self.redraw.force_update();
+        self.schedule_replay();
     }
 
     /// Acts on the admin's choice after a 412 conflict.
     pub fn resolve(&self, resolution: Resolution) {
         let (Some(current), View::Form { id, existing, .. }) = ((*self.conflict).clone(), (*self.view).clone()) else { return };
         self.conflict.set(None);
+        self.forget_conflict(&id);
         match resolution {
             Resolution::TakeTheirs => {
+                self.outbox.borrow_mut().remove(&id);
+                let _ = save_outbox(&self.outbox.borrow());
                 self.list.dispatch(ListAction::Upsert((*current).clone()));
                 self.close_form(true);
             }
-            Resolution::KeepEditing | Resolution::KeepMine => {
-                let rebased = View::Form { id, existing, revision: current.revision };
-                self.view.set(rebased.clone());
-                let request = self.last_request.borrow().clone();
-                if let (Resolution::KeepMine, Some(request), Backend::Server(client)) = (resolution, request, &self.backend) {
-                    let View::Form { id, revision, .. } = rebased else { return };
-                    self.save_to_server(client.clone(), id, revision, request);
-                }
+            Resolution::KeepEditing => {
+                self.view.set(View::Form { id, existing, revision: current.revision, offer: None });
             }
         }
+    }
+
+    /// Moves a queued change out of the conflict state, now that the admin is resolving it.
+    fn forget_conflict(&self, id: &str) {
+        let mut outbox = self.outbox.borrow_mut();
+        if let Some(entry) = outbox.find_mut(id) {
+            if let crate::sync::outbox::EntryState::Conflict { current } = &entry.state {
+                let revision = current.revision;
+                if let Change::Put { base_revision, .. } = &mut entry.change {
+                    *base_revision = revision;
+                }
+                entry.state = crate::sync::outbox::EntryState::Pending;
+            }
+        }
+        let _ = save_outbox(&outbox);
     }
 
     pub fn delete(&self, id: String) {
@@ -202,34 +346,60 @@ impl Actions {
                     Err(error) => self.notify(error.message()),
                 }
             }
-            Backend::Server(client) => {
-                let (actions, client) = (self.clone(), client.clone());
-                spawn_local(async move {
-                    match client.delete(&id, item.revision.unwrap_or_default()).await {
-                        Ok(()) | Err(ApiError::NotFound) => {
-                            actions.list.dispatch(ListAction::Remove(id));
-                            actions.status.set(format!("Deleted \u{201C}{name}\u{201D} from the server."));
-                        }
-                        Err(ApiError::Conflict(current)) => {
-                            actions.list.dispatch(ListAction::Upsert(*current));
-                            actions.notify(format!(
-                                "Not deleted: \u{201C}{name}\u{201D} was changed on the server after this page loaded it. The table now shows the server's version; delete again if you still want to."
-                            ));
-                        }
-                        Err(ApiError::Unauthorized) => {
-                            let retry = actions.clone();
-                            actions.auth_prompt.set(Some(Callback::from(move |_| retry.delete(id.clone()))));
-                        }
-                        Err(error) => actions.notify(format!("Not deleted: {}", error.message())),
-                    }
-                });
+            Backend::Server(_) => {
+                let mut queued = self.outbox.borrow().clone();
+                queued.enqueue(&id, Change::Delete { name: name.clone(), base_revision: item.revision });
+                if let Err(error) = save_outbox(&queued) {
+                    self.notify(format!("Not deleted: {}", error.message()));
+                    return;
+                }
+                *self.outbox.borrow_mut() = queued;
+                self.secrets.borrow_mut().remove(&id);
+                self.status.set(format!("Deleting \u{201C}{name}\u{201D}\u{2026}"));
+                self.redraw.force_update();
+                self.replay();
             }
         }
     }
 
-    fn notify(&self, message: String) {
+    /// Takes in what another tab wrote to browser storage under `key`.
+    pub fn reload_from_storage(&self, key: Option<&str>) {
+        let mut notices = Vec::new();
+        match (key, &self.backend) {
+            (Some(OUTBOX_KEY), Backend::Server(_)) => {
+                *self.outbox.borrow_mut() = load_outbox(&mut notices);
+                let items = self.with_queued_changes(self.list.items.clone());
+                self.list.dispatch(ListAction::Load(items));
+            }
+            (Some(SERVER_CACHE_KEY), Backend::Server(_)) => {
+                if let Some(items) = load_server_cache() {
+                    self.list.dispatch(ListAction::Load(self.with_queued_changes(items)));
+                }
+            }
+            (Some(STORAGE_KEY), Backend::Local(_)) => {
+                if let Some(Decoded::Items { items, .. }) = read_text(STORAGE_KEY).map(|raw| decode(&raw)) {
+                    self.list.dispatch(ListAction::Load(items));
+                }
+            }
+            (Some(DRAFTS_KEY), _) => *self.drafts.borrow_mut() = load_drafts(&mut notices),
+            _ => return,
+        }
+        if !notices.is_empty() {
+            let mut all = (*self.notices).clone();
+            all.extend(notices);
+            self.notices.set(all);
+        }
+        self.redraw.force_update();
+    }
+
+    pub fn notify(&self, message: String) {
         let mut notices = (*self.notices).clone();
         notices.push(message);
         self.notices.set(notices);
     }
+}
+
+/// Returns whether the browser believes it is online.
+pub fn is_online() -> bool {
+    web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true)
 }

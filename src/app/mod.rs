@@ -1,8 +1,13 @@
 //! The root component: the table, the form, and the storage or server behind them.
 
 mod actions;
+mod replay;
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
+
+use gloo::events::EventListener;
 
 use oauth2_config::{Draft, GrantType};
 use yew::prelude::*;
@@ -14,6 +19,8 @@ use crate::dom::{focus, next_instance_prefix};
 use crate::state::list::ConfigList;
 use crate::state::request::RequestState;
 use crate::storage::{LocalStore, SecretState};
+use crate::sync::outbox::EntryState;
+use crate::sync::store::{load_drafts, load_outbox};
 
 #[derive(Properties, PartialEq, Default)]
 pub struct ConfigManagerProps {
@@ -27,11 +34,25 @@ pub struct ConfigManagerProps {
 #[component]
 pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
     let prefix: AttrValue = use_memo((), |_| next_instance_prefix()).as_str().to_owned().into();
-    let setup = use_memo(props.api_base.clone(), |api_base| match api_base {
-        Some(base) => (Backend::Server(ApiClient::new(base)), Vec::new(), Vec::new()),
-        None => {
-            let (store, loaded) = LocalStore::load();
-            (Backend::Local(store), loaded.items, loaded.notices)
+    let setup = use_memo(props.api_base.clone(), |api_base| {
+        let mut notices = Vec::new();
+        let drafts = load_drafts(&mut notices);
+        match api_base {
+            Some(base) => {
+                let mut outbox = load_outbox(&mut notices);
+                // Secrets live in memory only, so after a reload a queued secret must be typed again.
+                for entry in &mut outbox.entries {
+                    if matches!(entry.change, crate::sync::outbox::Change::Put { secret: crate::sync::outbox::SecretIntent::Set, .. }) {
+                        entry.state = EntryState::SecretNeeded;
+                    }
+                }
+                (Backend::Server(ApiClient::new(base)), Vec::new(), notices, outbox, drafts)
+            }
+            None => {
+                let (store, loaded) = LocalStore::load();
+                notices.extend(loaded.notices);
+                (Backend::Local(store), loaded.items, notices, Default::default(), drafts)
+            }
         }
     });
     let list = use_reducer({
@@ -47,11 +68,22 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
     let request = use_state(RequestState::default);
     let server_problems = use_state(Rc::<Vec<oauth2_config::Problem>>::default);
     let conflict = use_state(|| None);
-    let last_request = use_mut_ref(|| None);
     let status = use_state(String::new);
     let auth_prompt = use_state(|| None::<Callback<()>>);
     let pending_delete = use_state(|| None::<String>);
     let focus_target = use_state(|| None::<String>);
+    let outbox = use_mut_ref({
+        let outbox = setup.3.clone();
+        move || outbox
+    });
+    let drafts = use_mut_ref({
+        let drafts = setup.4.clone();
+        move || drafts
+    });
+    let secrets = use_mut_ref(HashMap::new);
+    let replaying: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
+    let replay_timer: Rc<RefCell<Option<gloo::timers::callback::Timeout>>> = use_mut_ref(|| None);
+    let redraw = use_force_update();
 
     let actions = Actions {
         backend: setup.0.clone(),
@@ -62,15 +94,36 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
         request: request.clone(),
         server_problems: server_problems.clone(),
         conflict: conflict.clone(),
-        last_request,
         status: status.clone(),
         notices: notices.clone(),
         auth_prompt: auth_prompt.clone(),
         focus_target: focus_target.clone(),
+        outbox,
+        secrets,
+        drafts,
+        replaying,
+        replay_timer,
+        redraw,
     };
     {
         let actions = actions.clone();
         use_effect_with(props.api_base.clone(), move |_| actions.load());
+    }
+    {
+        // Other tabs write the same keys; the `storage` event keeps this tab in step with them.
+        let actions = actions.clone();
+        use_effect_with(props.api_base.clone(), move |_| {
+            let window = gloo::utils::window();
+            let online = {
+                let actions = actions.clone();
+                EventListener::new(&window, "online", move |_| actions.retry_now())
+            };
+            let storage = EventListener::new(&window, "storage", move |event| {
+                let event: &web_sys::StorageEvent = wasm_bindgen::JsCast::unchecked_ref(event);
+                actions.reload_from_storage(event.key().as_deref());
+            });
+            move || drop((online, storage))
+        });
     }
     use_effect_with((*focus_target).clone(), |target| {
         if let Some(id) = target {
@@ -79,6 +132,7 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
     });
 
     let is_server = matches!(actions.backend, Backend::Server(_));
+    let sync = replay::sync_labels(&actions);
     let open_form = {
         let actions = actions.clone();
         Callback::from(move |id: Option<String>| actions.open_form(id))
@@ -126,24 +180,27 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
                     <span class="oa-storage-note" data-role="storage-note">{ storage_note }</span>
                 </div>
                 { view_load_state(&load, &actions) }
-                <ConfigTable prefix={prefix.clone()} items={Rc::new(list.items.clone())}
+                <ConfigTable prefix={prefix.clone()} items={Rc::new(list.items.clone())} sync={sync.clone()}
                     on_edit={open_form.reform(Some)}
                     on_delete={{ let pending_delete = pending_delete.clone(); Callback::from(move |id| pending_delete.set(Some(id))) }} />
             </>
         },
-        View::Form { id, existing, .. } => {
+        View::Form { id, existing, offer, .. } => {
             let current = existing.then(|| list.find(id)).flatten();
+            let needs_secret = actions.outbox.borrow().find(id).is_some_and(|entry| entry.state == EntryState::SecretNeeded);
             let initial = current.map(|item| item.config.to_draft()).unwrap_or_else(new_draft);
             let heading = match current {
                 Some(item) => format!("Edit \u{201C}{}\u{201D}", item.config.name.as_str()),
                 None => "Add OAuth2 configuration".to_owned(),
             };
-            let secret_on_file = current.and_then(|item| match item.secret {
+            let secret_on_file = current.filter(|_| !needs_secret).and_then(|item| match item.secret {
                 SecretState::Configured => Some(AttrValue::from("Configured")),
                 SecretState::NotStored => Some(AttrValue::from("Secret not stored in this browser")),
                 SecretState::None => None,
             });
-            let secret_hint = if is_server {
+            let secret_hint = if needs_secret {
+                "The secret typed for this waiting change was not kept when the page reloaded, because secrets never go into browser storage. Type it again to send the change."
+            } else if is_server {
                 "Sent to the admin server only when you type a new one. The server never sends it back."
             } else {
                 "This browser never stores the secret: it is checked, then discarded when you save here."
@@ -151,11 +208,14 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
             let on_save = { let actions = actions.clone(); Callback::from(move |request| actions.save(request)) };
             let on_cancel = { let actions = actions.clone(); Callback::from(move |_| actions.close_form(false)) };
             let on_resolve = { let actions = actions.clone(); Callback::from(move |resolution| actions.resolve(resolution)) };
+            let on_autosave = { let actions = actions.clone(); Callback::from(move |draft| actions.autosave(draft)) };
+            let on_restore = { let actions = actions.clone(); Callback::from(move |_| actions.restore_draft()) };
+            let on_discard_draft = { let actions = actions.clone(); Callback::from(move |_| actions.discard_draft()) };
             html! {
                 <ConfigForm key={id.clone()} prefix={prefix.clone()} {heading} {initial}
                     other_names={Rc::new(list.other_names(Some(id)))} {secret_on_file} {secret_hint}
                     request={(*request).clone()} server_problems={(*server_problems).clone()} conflict={(*conflict).clone()}
-                    {on_save} {on_cancel} {on_resolve} />
+                    offer={offer.clone()} {on_save} {on_cancel} {on_resolve} {on_autosave} {on_restore} {on_discard_draft} />
             }
         }
     };
@@ -170,6 +230,7 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
                 </div>
             }
             <p class="oa-status" role="status" aria-live="polite" data-role="status">{ &*status }</p>
+            { view_sync_line(&actions, is_server, &load) }
             { body }
             <ConfirmDialog id={format!("{prefix}-delete")} open={pending_name.is_some()}
                 title={format!("Delete \u{201C}{}\u{201D}?", pending_name.clone().unwrap_or_default())}
@@ -181,9 +242,38 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
     }
 }
 
+/// The line that always says where the data is: on the server, in this browser, or waiting.
+fn view_sync_line(actions: &Actions, is_server: bool, load: &LoadState) -> Html {
+    let waiting = actions.outbox.borrow().waiting();
+    let text = match (is_server, waiting, load) {
+        (false, _, _) => "Saved in this browser only".to_owned(),
+        (true, 0, LoadState::Offline(_)) => "Offline: showing the list as last loaded in this browser".to_owned(),
+        (true, 0, _) => "Saved to server".to_owned(),
+        (true, 1, _) => "1 change waiting to sync".to_owned(),
+        (true, count, _) => format!("{count} changes waiting to sync"),
+    };
+    let retry = {
+        let actions = actions.clone();
+        Callback::from(move |_: MouseEvent| actions.retry_now())
+    };
+    html! {
+        <p class="oa-sync-line" data-role="sync-line" data-waiting={waiting.to_string()}>
+            <span>{ text }</span>
+            if is_server && waiting > 0 {
+                <button type="button" class="oa-button oa-button-small" data-action="retry-now" onclick={retry}>{ "Retry now" }</button>
+            }
+        </p>
+    }
+}
+
 fn view_load_state(load: &LoadState, actions: &Actions) -> Html {
     match load {
         LoadState::Ready => html! {},
+        LoadState::Offline(message) => html! {
+            <p class="oa-banner oa-banner-warning" role="status" data-role="offline">
+                { format!("The admin server is unreachable ({message}) Changes are kept in this browser and sent when it is back.") }
+            </p>
+        },
         LoadState::Loading => html! { <p class="oa-muted" data-role="loading">{ "Loading configurations from the server…" }</p> },
         LoadState::Failed(message) => {
             let actions = actions.clone();

@@ -18,12 +18,16 @@ use crate::dom::focus;
 use crate::state::form::{FormAction, FormState, SecretMode};
 use crate::state::request::RequestState;
 use crate::storage::StoredConfig;
+use crate::sync::drafts::SavedDraft;
 
 /// A valid configuration the admin asked to save.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SaveRequest {
     pub config: Config,
     pub secret: SecretChange,
+    /// The revision to send as `If-Match` in place of the one the edit started from, after the
+    /// admin merged with the server's newer version.
+    pub base_revision: Option<u64>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -51,7 +55,20 @@ pub struct ConfigFormProps {
     pub on_cancel: Callback<()>,
     #[prop_or_default]
     pub on_resolve: Callback<Resolution>,
+    /// An autosaved draft of this form to offer back, with when it was saved.
+    #[prop_or_default]
+    pub offer: Option<Rc<SavedDraft>>,
+    /// Called shortly after each change with the draft to autosave, or `None` once nothing differs.
+    #[prop_or_default]
+    pub on_autosave: Callback<Option<Draft>>,
+    #[prop_or_default]
+    pub on_restore: Callback<()>,
+    #[prop_or_default]
+    pub on_discard_draft: Callback<()>,
 }
+
+/// Delay between the last keystroke and the autosave, in milliseconds.
+const AUTOSAVE_DELAY_MS: u32 = 300;
 
 #[component]
 pub fn ConfigForm(props: &ConfigFormProps) -> Html {
@@ -76,6 +93,14 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     {
         let prefix = props.prefix.clone();
         use_effect_with((), move |_| focus(&input_id(&prefix, Field::Name.key())));
+    }
+    {
+        let on_autosave = props.on_autosave.clone();
+        use_effect_with((state.draft.clone(), dirty), move |(draft, dirty)| {
+            let draft = dirty.then(|| draft.clone());
+            let timer = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || on_autosave.emit(draft));
+            move || drop(timer)
+        });
     }
 
     let secret_on_file = props.secret_on_file.is_some() && state.keeps_stored_secret();
@@ -113,9 +138,41 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
             }
             state.dispatch(FormAction::Submit);
             match (&config, first_invalid) {
-                (Some(config), None) => on_save.emit(SaveRequest { config: config.clone(), secret: secret.clone() }),
+                (Some(config), None) => on_save.emit(SaveRequest { config: config.clone(), secret: secret.clone(), base_revision: None }),
                 (_, Some(field)) => focus(&field_input_id(&prefix, field, state.custom_grant)),
                 (None, None) => {}
+            }
+        })
+    };
+    let restore_draft = {
+        let (state, offer, on_restore) = (state.clone(), props.offer.clone(), props.on_restore.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(offer) = &offer {
+                state.dispatch(FormAction::Restore(offer.draft.clone()));
+                on_restore.emit(());
+            }
+        })
+    };
+    let save_merge = {
+        let (state, on_save, on_resolve) = (state.clone(), props.on_save.clone(), props.on_resolve.clone());
+        let revision = props.conflict.as_ref().and_then(|theirs| theirs.revision);
+        let (context, secret_mode) = (context.clone(), state.secret_mode);
+        Callback::from(move |merged: Draft| {
+            let validation = validate(&merged, &context);
+            state.dispatch(FormAction::Restore(merged));
+            match validation.config {
+                Some(config) => {
+                    let secret = match (secret_mode, validation.secret) {
+                        (SecretMode::Remove, _) => SecretChange::Clear,
+                        (_, Some(secret)) => SecretChange::Set(secret),
+                        (_, None) => SecretChange::Keep,
+                    };
+                    on_save.emit(SaveRequest { config, secret, base_revision: revision });
+                }
+                None => {
+                    state.dispatch(FormAction::Submit);
+                    on_resolve.emit(Resolution::KeepEditing);
+                }
             }
         })
     };
@@ -179,8 +236,17 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
                         }
                     </div>
                 }
+                if let Some(offer) = &props.offer {
+                    <div class="oa-banner oa-banner-warning" role="status" data-role="draft-offer">
+                        <span>{ format!("An unsaved draft of this form from {} was kept. ", describe_time(offer.saved_at_ms)) }</span>
+                        <button type="button" class="oa-button oa-button-small" data-action="restore-draft" onclick={restore_draft}>{ "Restore draft" }</button>
+                        <button type="button" class="oa-button oa-button-small" data-action="discard-draft"
+                            onclick={props.on_discard_draft.reform(|_: MouseEvent| ())}>{ "Discard draft" }</button>
+                    </div>
+                }
                 if let Some(theirs) = &props.conflict {
-                    <ConflictPanel mine={state.draft.clone()} theirs={(**theirs).clone()} on_resolve={props.on_resolve.clone()} />
+                    <ConflictPanel prefix={props.prefix.clone()} mine={state.draft.clone()} theirs={(**theirs).clone()}
+                        on_save_merge={save_merge} on_resolve={props.on_resolve.clone()} />
                 }
                 if let Some(summary) = summary {
                     <p class="oa-banner oa-banner-error" role="alert" data-role="error-summary">{ summary }</p>
@@ -244,6 +310,12 @@ fn split_by_severity(validation: &Validation, problems: Vec<&Problem>) -> (Vec<P
     let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) =
         problems.into_iter().partition(|problem| validation.errors.contains(problem));
     (errors.into_iter().cloned().collect(), warnings.into_iter().cloned().collect())
+}
+
+/// Returns a local time such as "14:05:09" for a draft's timestamp.
+fn describe_time(millis: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    String::from(date.to_locale_time_string("en-GB"))
 }
 
 fn error_summary(validation: &Validation) -> String {

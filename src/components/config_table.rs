@@ -11,6 +11,10 @@ use crate::storage::{SecretState, StoredConfig};
 pub struct ConfigTableProps {
     pub prefix: AttrValue,
     pub items: Rc<Vec<StoredConfig>>,
+    /// Outbox state of rows with a change waiting for the server: id, label, and whether the
+    /// change is a deletion.
+    #[prop_or_default]
+    pub sync: Rc<Vec<(String, String, bool)>>,
     pub on_edit: Callback<String>,
     pub on_delete: Callback<String>,
 }
@@ -38,7 +42,10 @@ pub fn ConfigTable(props: &ConfigTableProps) -> Html {
                             <td colspan="9">{ "No OAuth2 configurations yet. Choose \u{201C}Add OAuth2\u{201D} to create the first one." }</td>
                         </tr>
                     } else {
-                        { for props.items.iter().map(|item| view_row(&props.prefix, item, &props.on_edit, &props.on_delete)) }
+                        { for props.items.iter().map(|item| {
+                            let sync = props.sync.iter().find(|(id, _, _)| *id == item.id).map(|(_, label, deleting)| (label.as_str(), *deleting));
+                            view_row(&props.prefix, item, sync, &props.on_edit, &props.on_delete)
+                        }) }
                     }
                 </tbody>
             </table>
@@ -46,7 +53,7 @@ pub fn ConfigTable(props: &ConfigTableProps) -> Html {
     }
 }
 
-fn view_row(prefix: &str, item: &StoredConfig, on_edit: &Callback<String>, on_delete: &Callback<String>) -> Html {
+fn view_row(prefix: &str, item: &StoredConfig, sync: Option<(&str, bool)>, on_edit: &Callback<String>, on_delete: &Callback<String>) -> Html {
     let config = &item.config;
     let name = config.name.as_str();
     let edit = {
@@ -74,8 +81,14 @@ fn view_row(prefix: &str, item: &StoredConfig, on_edit: &Callback<String>, on_de
     };
 
     html! {
-        <tr data-config-id={item.id.clone()}>
-            <th scope="row" class="oa-cell-name">{ name }</th>
+        <tr data-config-id={item.id.clone()} data-sync={sync.map(|(label, _)| label.to_owned())}
+            class={classes!(sync.is_some_and(|(_, deleting)| deleting).then_some("oa-row-deleting"))}>
+            <th scope="row" class="oa-cell-name">
+                { name }
+                if let Some((label, _)) = sync {
+                    <span class="oa-badge oa-sync-badge" data-role="sync-state">{ label }</span>
+                }
+            </th>
             <td><code class="oa-code">{ config.client_id.as_str() }</code></td>
             <td>{ secret }</td>
             <td>{ view_url(config.token_url.as_ref()) }</td>

@@ -37,6 +37,8 @@ pub enum SecretMode {
 pub enum FormAction {
     Edit(Field, String),
     SetSecretMode(SecretMode),
+    /// Replaces the whole draft, as when an autosaved draft or a merge is restored.
+    Restore(Draft),
     /// Picks an entry of the Grant Type list: a standard grant, or `None` for a custom URI.
     ChooseGrant(Option<GrantType>),
     Submit,
@@ -108,6 +110,11 @@ impl Reducible for FormState {
                 next.secret_mode = mode;
                 next.draft.client_secret.clear();
                 next.touched.insert(Field::ClientSecret);
+            }
+            FormAction::Restore(draft) => {
+                next.custom_grant = !draft.grant_type.is_empty() && !is_standard_grant(&draft.grant_type);
+                next.touched.extend(Field::ALL.iter().filter(|field| draft.get(**field) != next.initial.get(**field)));
+                next.draft = draft;
             }
             FormAction::Submit => next.submitted = true,
         }
@@ -218,6 +225,19 @@ mod tests {
         let kept = reduce(typed, FormAction::SetSecretMode(SecretMode::Keep));
         assert_eq!(kept.draft.client_secret, "", "going back to Keep forgets the typed secret");
         assert!(!kept.is_dirty());
+    }
+
+    #[test]
+    fn restore_replaces_draft_and_shows_changes() {
+        let state = FormState::new(github_draft(), false);
+        let restored = Draft { scopes: "repo".into(), grant_type: "urn:example:grant".into(), ..github_draft() };
+        let next = reduce(state, FormAction::Restore(restored.clone()));
+
+        assert_eq!(next.draft, restored);
+        assert!(next.custom_grant);
+        assert!(next.is_dirty());
+        assert!(next.touched.contains(&Field::Scopes));
+        assert!(!next.touched.contains(&Field::Name));
     }
 
     #[test]
