@@ -7,9 +7,10 @@ import { chromium } from "playwright-core";
 import { startServer } from "./serve.mjs";
 
 export const RESULTS = resolve(import.meta.dirname, "test-results");
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const STORAGE_KEY = "oauth2-admin.configs.v1";
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -25,10 +26,7 @@ export async function start() {
   // Chromium leaves org.chromium.* folders in TMPDIR; keep them under the results folder.
   process.env.TMPDIR = mkdtempSync(join(RESULTS, "tmp-"));
   const server = await startServer({ dir: resolve(import.meta.dirname, "../dist") });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
   /**
    * Opens a page in a fresh context and records console errors and page errors. `init` runs in

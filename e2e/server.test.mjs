@@ -1,16 +1,11 @@
 // End-to-end tests of the page served by the reference admin server, with SQLite behind it.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
+import { TOKEN, freePort, listConfigs, startServer as launch, stopServer } from "./admin-server.mjs";
 import { RESULTS, allStorage, field, start } from "./harness.mjs";
-
-const ROOT = resolve(import.meta.dirname, "..");
-const SERVER_BIN = process.env.OAUTH2_ADMIN_SERVER ?? join(ROOT, "target/server/oauth2-admin-server");
-const TOKEN = "e2e-admin-token-5f0c9a";
 const SECRET = "e2e-client-secret-value-7d3b1e==";
 
 let app;
@@ -18,52 +13,11 @@ let server;
 let dataDir;
 let port;
 
-/** Returns a free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once("error", fail).listen(0, "127.0.0.1", () => {
-      const { port: found } = probe.address();
-      probe.close(() => done(found));
-    });
-  });
-}
-
-/** Starts the reference server on `port` with the data in `dataDir`; resolves when it listens. */
-function startServer() {
-  const child = spawn(SERVER_BIN, ["--bind", `127.0.0.1:${port}`, "--database", join(dataDir, "db.sqlite3"), "--dist", join(ROOT, "dist")], {
-    env: { ...process.env, OAUTH2_ADMIN_TOKEN: TOKEN, RUST_LOG: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const handle = { child, log: "" };
-  const collect = (chunk) => {
-    handle.log += chunk.toString();
-  };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  handle.exited = new Promise((done) => child.once("exit", done));
-  handle.ready = (async () => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/`);
-        if (response.ok) return;
-      } catch {
-        // Not listening yet.
-      }
-      if (child.exitCode !== null) throw new Error(`server exited early:\n${handle.log}`);
-      await new Promise((wait) => setTimeout(wait, 50));
-    }
-    throw new Error(`server did not start:\n${handle.log}`);
-  })();
-  return handle;
-}
-
-async function stopServer(handle) {
-  handle.child.kill("SIGTERM");
-  await handle.exited;
-}
-
 let serverLog = "";
+
+function startServer() {
+  return launch({ port, dataDir });
+}
 
 before(async () => {
   dataDir = mkdtempSync(join(RESULTS, "server-"));
@@ -133,8 +87,7 @@ test("create, edit, reload and delete through the server", async () => {
   await page.getByRole("button", { name: "Save" }).click();
   await row(page, "Payments").locator(".oa-scope", { hasText: "admin" }).waitFor();
 
-  const listed = await (await fetch(`http://127.0.0.1:${port}/api/oauth2-configs`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
-  const stored = listed.items.find((item) => item.name === "Payments");
+  const stored = (await listConfigs(port)).find((item) => item.name === "Payments");
   assert.deepEqual(stored.scopes, ["read", "write", "admin"]);
   assert.equal(stored.client_secret_set, true, "editing without typing a secret keeps it");
   assert.equal(stored.revision, 2);
@@ -171,8 +124,7 @@ test("two editors of one configuration get a conflict", async () => {
 
   await conflict.getByRole("button", { name: "Save these choices" }).click();
   await row(second.page, "Shared").locator(".oa-scope", { hasText: "second-editor" }).waitFor();
-  const current = await (await fetch(`http://127.0.0.1:${port}/api/oauth2-configs`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
-  const shared = current.items.find((item) => item.name === "Shared");
+  const shared = (await listConfigs(port)).find((item) => item.name === "Shared");
   assert.deepEqual(shared.scopes, ["second-editor"]);
   assert.equal(shared.revision, 3);
 

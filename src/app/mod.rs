@@ -84,6 +84,7 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
     let replaying: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
     let replay_timer: Rc<RefCell<Option<gloo::timers::callback::Timeout>>> = use_mut_ref(|| None);
     let redraw = use_force_update();
+    let update_ready = use_state(|| false);
 
     let actions = Actions {
         backend: setup.0.clone(),
@@ -111,7 +112,7 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
     }
     {
         // Other tabs write the same keys; the `storage` event keeps this tab in step with them.
-        let actions = actions.clone();
+        let (actions, update_ready) = (actions.clone(), update_ready.clone());
         use_effect_with(props.api_base.clone(), move |_| {
             let window = gloo::utils::window();
             let online = {
@@ -122,7 +123,9 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
                 let event: &web_sys::StorageEvent = wasm_bindgen::JsCast::unchecked_ref(event);
                 actions.reload_from_storage(event.key().as_deref());
             });
-            move || drop((online, storage))
+            // boot.js raises this when the service worker has cached a newer build.
+            let update = EventListener::new(&window, "oauth2-admin-update", move |_| update_ready.set(true));
+            move || drop((online, storage, update))
         });
     }
     use_effect_with((*focus_target).clone(), |target| {
@@ -229,6 +232,13 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
                     <button type="button" class="oa-button oa-button-small" onclick={dismiss_notices}>{ "Dismiss" }</button>
                 </div>
             }
+            if *update_ready {
+                <div class="oa-banner oa-banner-warning" role="status" data-role="update-ready">
+                    <span>{ "A new version of this page is available. Reload to use it; drafts and queued changes are kept." }</span>
+                    <button type="button" class="oa-button oa-button-small" data-action="reload"
+                        onclick={Callback::from(|_: MouseEvent| { let _ = gloo::utils::window().location().reload(); })}>{ "Reload" }</button>
+                </div>
+            }
             <p class="oa-status" role="status" aria-live="polite" data-role="status">{ &*status }</p>
             { view_sync_line(&actions, is_server, &load) }
             { body }
@@ -269,9 +279,9 @@ fn view_sync_line(actions: &Actions, is_server: bool, load: &LoadState) -> Html 
 fn view_load_state(load: &LoadState, actions: &Actions) -> Html {
     match load {
         LoadState::Ready => html! {},
-        LoadState::Offline(message) => html! {
-            <p class="oa-banner oa-banner-warning" role="status" data-role="offline">
-                { format!("The admin server is unreachable ({message}) Changes are kept in this browser and sent when it is back.") }
+        LoadState::Offline(reason) => html! {
+            <p class="oa-banner oa-banner-warning" role="status" data-role="offline" title={reason.clone()}>
+                { "The admin server cannot be reached, so this is the list as last loaded in this browser. Changes are kept here and sent when the server is back." }
             </p>
         },
         LoadState::Loading => html! { <p class="oa-muted" data-role="loading">{ "Loading configurations from the server…" }</p> },
