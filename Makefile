@@ -14,6 +14,7 @@ setup:
 
 build: setup
 	trunk build --release
+	trunk build --release --config embed/Trunk.toml
 	cargo build --profile server -p oauth2-admin-server
 
 run: build
@@ -35,6 +36,7 @@ test-e2e: build
 
 size: build
 	scripts/size.sh dist
+	scripts/size.sh dist/embed
 
 bench: build
 	scripts/bench-server.sh

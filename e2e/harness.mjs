@@ -42,7 +42,7 @@ export async function start() {
     });
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(url);
-    await page.getByRole("button", { name: "Add OAuth2" }).waitFor();
+    await page.getByRole("button", { name: "Add OAuth2" }).first().waitFor();
     return { page, context, errors };
   }
 

@@ -3,6 +3,9 @@
 //! Requests carry the admin token from `sessionStorage` when there is one. The only request that
 //! carries a client secret is a PUT whose admin typed a new one, and then only in its JSON body.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::net::http::{Request, RequestBuilder, Response};
 use gloo::storage::{SessionStorage, Storage};
 use oauth2_config::{ClientSecret, Config, Problem};
@@ -130,15 +133,44 @@ struct Saved {
 }
 
 /// Client of one admin server.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Requests send the portal's same-origin cookies and an `X-Requested-With` header, which a
+/// cross-site form cannot send and which makes a cross-origin request need a CORS preflight, so
+/// cookie authentication is safe from CSRF. A bearer token goes with them when the host supplied
+/// one or the admin entered one.
+#[derive(Clone, Debug)]
 pub struct ApiClient {
     /// The API's base URL, absolute or relative to the page, without a trailing slash.
     base: String,
+    /// The token the host supplied; it replaces the one the admin entered.
+    token: Rc<RefCell<Option<String>>>,
 }
+
+impl PartialEq for ApiClient {
+    fn eq(&self, other: &ApiClient) -> bool {
+        self.base == other.base
+    }
+}
+
+/// The header that marks requests as coming from this page.
+pub const REQUESTED_WITH: (&str, &str) = ("X-Requested-With", "OAuth2Admin");
 
 impl ApiClient {
     pub fn new(base: &str) -> ApiClient {
-        ApiClient { base: base.trim_end_matches('/').to_owned() }
+        ApiClient { base: base.trim_end_matches('/').to_owned(), token: Rc::default() }
+    }
+
+    /// Replaces the host-supplied token; `None` falls back to the one the admin entered.
+    pub fn set_token(&self, token: Option<String>) {
+        *self.token.borrow_mut() = token.filter(|token| !token.is_empty());
+    }
+
+    fn authorize(&self, builder: RequestBuilder) -> RequestBuilder {
+        let builder = builder.credentials(web_sys::RequestCredentials::SameOrigin).header(REQUESTED_WITH.0, REQUESTED_WITH.1);
+        match self.token.borrow().clone().or_else(stored_token) {
+            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
     }
 
     fn url(&self, id: Option<&str>) -> String {
@@ -150,14 +182,14 @@ impl ApiClient {
 
     /// Loads every configuration.
     pub async fn list(&self) -> Result<Vec<StoredConfig>, ApiError> {
-        let response = send(authorize(Request::get(&self.url(None)))).await?;
+        let response = send(self.authorize(Request::get(&self.url(None)))).await?;
         let list: List = parse(&response, 200).await?;
         Ok(list.items.into_iter().map(StoredConfig::from).collect())
     }
 
     /// Loads one configuration.
     pub async fn get(&self, id: &str) -> Result<StoredConfig, ApiError> {
-        let response = send(authorize(Request::get(&self.url(Some(id))))).await?;
+        let response = send(self.authorize(Request::get(&self.url(Some(id))))).await?;
         let config: ServerConfig = parse(&response, 200).await?;
         Ok(config.into())
     }
@@ -171,7 +203,7 @@ impl ApiClient {
             SecretChange::Set(secret) => body["client_secret"] = Value::String(secret.expose().to_owned()),
             SecretChange::Clear => body["client_secret"] = Value::Null,
         }
-        let mut builder = authorize(Request::put(&self.url(Some(id)))).header("Content-Type", "application/json");
+        let mut builder = self.authorize(Request::put(&self.url(Some(id)))).header("Content-Type", "application/json");
         if let Some(revision) = revision {
             builder = builder.header("If-Match", &format!("\"{revision}\""));
         }
@@ -183,7 +215,7 @@ impl ApiClient {
 
     /// Deletes a configuration if it is still at `revision`.
     pub async fn delete(&self, id: &str, revision: u64) -> Result<(), ApiError> {
-        let builder = authorize(Request::delete(&self.url(Some(id)))).header("If-Match", &format!("\"{revision}\""));
+        let builder = self.authorize(Request::delete(&self.url(Some(id)))).header("If-Match", &format!("\"{revision}\""));
         let response = send(builder).await?;
         match response.status() {
             204 => Ok(()),
@@ -192,12 +224,6 @@ impl ApiClient {
     }
 }
 
-fn authorize(builder: RequestBuilder) -> RequestBuilder {
-    match stored_token() {
-        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
-        None => builder,
-    }
-}
 
 async fn send(builder: RequestBuilder) -> Result<Response, ApiError> {
     with_timeout(builder, None).await

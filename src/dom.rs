@@ -12,13 +12,25 @@ pub fn next_instance_prefix() -> String {
     format!("oauth2-admin-{}", INSTANCES.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Moves keyboard focus to the element with `id`, if it exists.
+thread_local! {
+    /// Shadow roots that managers render into; `document.getElementById` cannot see inside them.
+    static SHADOW_ROOTS: std::cell::RefCell<Vec<web_sys::ShadowRoot>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lets [`focus`] find elements inside `root`.
+pub fn register_shadow_root(root: &web_sys::ShadowRoot) {
+    SHADOW_ROOTS.with(|roots| roots.borrow_mut().push(root.clone()));
+}
+
+pub fn unregister_shadow_root(root: &web_sys::ShadowRoot) {
+    SHADOW_ROOTS.with(|roots| roots.borrow_mut().retain(|known| known != root));
+}
+
+/// Moves keyboard focus to the element with `id`, in the page or in a manager's shadow root.
 pub fn focus(id: &str) {
-    let element = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id(id))
-        .and_then(|element| element.dyn_into::<HtmlElement>().ok());
-    if let Some(element) = element {
+    let in_document = web_sys::window().and_then(|window| window.document()).and_then(|document| document.get_element_by_id(id));
+    let element = in_document.or_else(|| SHADOW_ROOTS.with(|roots| roots.borrow().iter().find_map(|root| root.get_element_by_id(id))));
+    if let Some(element) = element.and_then(|element| element.dyn_into::<HtmlElement>().ok()) {
         let _ = element.focus();
     }
 }

@@ -7,8 +7,9 @@ mod api;
 mod app;
 mod components;
 mod dom;
+mod embed;
 pub mod state;
 pub mod storage;
 pub mod sync;
 
-pub use app::{ConfigManager, ConfigManagerProps};
+pub use app::{ConfigEvent, ConfigManager, ConfigManagerProps};

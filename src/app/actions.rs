@@ -9,6 +9,7 @@ use oauth2_config::{ClientSecret, Draft, Problem};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::ConfigEvent;
 use crate::api::{ApiClient, ApiError, SecretChange};
 use crate::components::{edit_button_id, input_id, Resolution, SaveRequest};
 use crate::dom::{now_iso, tab_id};
@@ -45,6 +46,33 @@ pub enum LoadState {
     Failed(String),
 }
 
+/// The host's callbacks.
+#[derive(Clone)]
+pub struct Events {
+    pub on_saved: Callback<ConfigEvent>,
+    pub on_deleted: Callback<ConfigEvent>,
+    pub on_conflict: Callback<ConfigEvent>,
+    pub on_error: Callback<ConfigEvent>,
+}
+
+impl Events {
+    pub fn saved(&self, id: &str, name: &str) {
+        self.on_saved.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: String::new() });
+    }
+
+    pub fn deleted(&self, id: &str, name: &str) {
+        self.on_deleted.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: String::new() });
+    }
+
+    pub fn conflict(&self, id: &str, name: &str) {
+        self.on_conflict.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: String::new() });
+    }
+
+    pub fn error(&self, id: &str, name: &str, message: &str) {
+        self.on_error.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: message.to_owned() });
+    }
+}
+
 /// Handles to the manager's state, shared by every action. Values that async work reads after an
 /// `await` sit in `RefCell`s, because a state handle only holds the value of its render.
 #[derive(Clone)]
@@ -68,6 +96,7 @@ pub struct Actions {
     pub replaying: Rc<Cell<bool>>,
     pub replay_timer: Rc<RefCell<Option<gloo::timers::callback::Timeout>>>,
     pub redraw: UseForceUpdateHandle,
+    pub events: Events,
 }
 
 impl Actions {
@@ -215,11 +244,15 @@ impl Actions {
         let next = self.list.apply(ListAction::Upsert(item.clone()));
         match store.save(&next.items) {
             Ok(()) => {
+                self.events.saved(&item.id, &name);
                 self.list.dispatch(ListAction::Upsert(item));
                 self.status.set(format!("Saved \u{201C}{name}\u{201D} in this browser only."));
                 self.close_form(true);
             }
-            Err(error) => self.request.set(RequestState::Failed { message: error.message(), retryable: false }),
+            Err(error) => {
+                self.events.error(&item.id, &name, &error.message());
+                self.request.set(RequestState::Failed { message: error.message(), retryable: false });
+            }
         }
     }
 
@@ -236,6 +269,7 @@ impl Actions {
             match client.put(&id, &request.config, &request.secret, revision).await {
                 Ok((item, warnings)) => {
                     let name = item.config.name.as_str().to_owned();
+                    actions.events.saved(&item.id, &name);
                     actions.list.dispatch(ListAction::Upsert(item));
                     actions.request.set(RequestState::Idle);
                     let noted = if warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", warnings.len()) };
@@ -248,6 +282,7 @@ impl Actions {
                     actions.request.set(RequestState::Failed { message, retryable: false });
                 }
                 Err(ApiError::Conflict(current)) => {
+                    actions.events.conflict(&id, current.config.name.as_str());
                     actions.request.set(RequestState::Idle);
                     actions.conflict.set(Some(Rc::new(*current)));
                 }
@@ -257,7 +292,11 @@ impl Actions {
                     actions.auth_prompt.set(Some(Callback::from(move |_| retry.save(request.clone()))));
                 }
                 Err(error) if error.is_transient() => actions.queue_save(id, revision, request, Some(error)),
-                Err(error) => actions.request.set(RequestState::Failed { message: format!("Not saved to the server: {}", error.message()), retryable: true }),
+                Err(error) => {
+                    let message = format!("Not saved to the server: {}", error.message());
+                    actions.events.error(&id, request.config.name.as_str(), &message);
+                    actions.request.set(RequestState::Failed { message, retryable: true });
+                }
             }
         });
     }
@@ -340,10 +379,14 @@ impl Actions {
                 let next = self.list.apply(ListAction::Remove(id.clone()));
                 match store.save(&next.items) {
                     Ok(()) => {
+                        self.events.deleted(&id, &name);
                         self.list.dispatch(ListAction::Remove(id));
                         self.status.set(format!("Deleted \u{201C}{name}\u{201D}."));
                     }
-                    Err(error) => self.notify(error.message()),
+                    Err(error) => {
+                        self.events.error(&id, &name, &error.message());
+                        self.notify(error.message());
+                    }
                 }
             }
             Backend::Server(_) => {

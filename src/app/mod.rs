@@ -12,7 +12,7 @@ use gloo::events::EventListener;
 use oauth2_config::{Draft, GrantType};
 use yew::prelude::*;
 
-use self::actions::{Actions, Backend, LoadState, View};
+use self::actions::{Actions, Backend, Events, LoadState, View};
 use crate::api::ApiClient;
 use crate::components::{input_id, ConfigForm, ConfigTable, ConfirmDialog, TokenDialog};
 use crate::dom::{focus, next_instance_prefix};
@@ -22,23 +22,63 @@ use crate::storage::{LocalStore, SecretState};
 use crate::sync::outbox::EntryState;
 use crate::sync::store::{load_drafts, load_outbox};
 
-#[derive(Properties, PartialEq, Default)]
+/// What the manager reports to its host. It never carries a secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigEvent {
+    /// The configuration's id.
+    pub id: String,
+    /// The configuration's name.
+    pub name: String,
+    /// A message for `error` events; empty otherwise.
+    pub message: String,
+}
+
+/// The manager's properties. Every one is optional: with none, the manager keeps configurations
+/// in this browser's `localStorage` and shows the list.
+#[derive(Properties, PartialEq, Default, Clone)]
 pub struct ConfigManagerProps {
-    /// Base URL of the admin server's API, such as `/api`. Without one, configurations are kept in
-    /// this browser's `localStorage`.
+    /// Base URL of the admin server's API, such as `/api` or `https://admin.example.com/api`.
+    /// Without one, configurations are kept in this browser's `localStorage`.
     #[prop_or_default]
     pub api_base: Option<AttrValue>,
+    /// Admin token sent as `Authorization: Bearer`. Without one, the manager relies on the
+    /// portal's same-origin cookies, and asks the admin for a token if the server answers 401.
+    #[prop_or_default]
+    pub token: Option<AttrValue>,
+    /// What to show first: `list` (the default), `new` (the Add form) or `edit:<id>`.
+    #[prop_or_default]
+    pub initial_route: Option<AttrValue>,
+    /// Called after a configuration was saved (to the server, or in this browser).
+    #[prop_or_default]
+    pub on_saved: Callback<ConfigEvent>,
+    /// Called after a configuration was deleted.
+    #[prop_or_default]
+    pub on_deleted: Callback<ConfigEvent>,
+    /// Called when the server's copy changed while the admin edited it.
+    #[prop_or_default]
+    pub on_conflict: Callback<ConfigEvent>,
+    /// Called when a save or delete failed, with the message the admin sees.
+    #[prop_or_default]
+    pub on_error: Callback<ConfigEvent>,
 }
 
 /// Manages a list of OAuth2 client configurations, on an admin server or in this browser.
+/// Changing `api_base` starts over with the new backend; the other properties apply in place.
 #[component]
 pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
+    let key = props.api_base.as_deref().unwrap_or("").to_owned();
+    html! { <ManagerView {key} ..props.clone() /> }
+}
+
+#[component]
+fn ManagerView(props: &ConfigManagerProps) -> Html {
     let prefix: AttrValue = use_memo((), |_| next_instance_prefix()).as_str().to_owned().into();
     let setup = use_memo(props.api_base.clone(), |api_base| {
         let mut notices = Vec::new();
         let drafts = load_drafts(&mut notices);
         match api_base {
             Some(base) => {
+                let client = ApiClient::new(base);
                 let mut outbox = load_outbox(&mut notices);
                 // Secrets live in memory only, so after a reload a queued secret must be typed again.
                 for entry in &mut outbox.entries {
@@ -46,7 +86,7 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
                         entry.state = EntryState::SecretNeeded;
                     }
                 }
-                (Backend::Server(ApiClient::new(base)), Vec::new(), notices, outbox, drafts)
+                (Backend::Server(client), Vec::new(), notices, outbox, drafts)
             }
             None => {
                 let (store, loaded) = LocalStore::load();
@@ -103,9 +143,30 @@ pub fn ConfigManager(props: &ConfigManagerProps) -> Html {
         secrets,
         drafts,
         replaying,
-        replay_timer,
+        replay_timer: replay_timer.clone(),
         redraw,
+        events: Events {
+            on_saved: props.on_saved.clone(),
+            on_deleted: props.on_deleted.clone(),
+            on_conflict: props.on_conflict.clone(),
+            on_error: props.on_error.clone(),
+        },
     };
+    if let Backend::Server(client) = &actions.backend {
+        client.set_token(props.token.as_ref().map(|token| token.to_string()));
+    }
+    {
+        // The replay timer refers back to the manager, so it is dropped by hand on unmount.
+        use_effect_with((), move |_| move || drop(replay_timer.borrow_mut().take()));
+    }
+    {
+        let (actions, route) = (actions.clone(), props.initial_route.clone());
+        use_effect_with((), move |_| match parse_route(route.as_deref()) {
+            Some(Route::New) => actions.open_form(None),
+            Some(Route::Edit(id)) => actions.open_form(Some(id)),
+            None => {}
+        });
+    }
     {
         let actions = actions.clone();
         use_effect_with(props.api_base.clone(), move |_| actions.load());
@@ -294,6 +355,20 @@ fn view_load_state(load: &LoadState, actions: &Actions) -> Html {
                 </div>
             }
         }
+    }
+}
+
+/// A place the manager can open on.
+enum Route {
+    New,
+    Edit(String),
+}
+
+/// Reads `new` or `edit:<id>`; anything else shows the list.
+fn parse_route(route: Option<&str>) -> Option<Route> {
+    match route?.trim() {
+        "new" => Some(Route::New),
+        route => route.strip_prefix("edit:").map(|id| Route::Edit(id.to_owned())),
     }
 }
 

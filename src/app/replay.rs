@@ -111,12 +111,14 @@ impl Actions {
                 if already_applied {
                     self.finish(id, &entry.change, Some(*current))
                 } else {
+                    self.events.conflict(id, entry.change.name());
                     self.set_state(id, EntryState::Conflict { current });
                     self.notify(format!("\u{201C}{}\u{201D} changed on the server while your change waited; open it to choose what to keep.", entry.change.name()));
                     Outcome::Skip
                 }
             }
             Err(ApiError::Rejected(problems)) => {
+                self.events.error(id, entry.change.name(), &ApiError::Rejected(problems.clone()).message());
                 self.set_state(id, EntryState::Rejected { problems });
                 Outcome::Skip
             }
@@ -146,7 +148,13 @@ impl Actions {
             Some(item) => self.list.dispatch(ListAction::Upsert(item)),
             None => self.list.dispatch(ListAction::Remove(id.to_owned())),
         }
-        let verb = if matches!(change, Change::Delete { .. }) { "Deleted" } else { "Saved" };
+        let verb = if matches!(change, Change::Delete { .. }) {
+            self.events.deleted(id, change.name());
+            "Deleted"
+        } else {
+            self.events.saved(id, change.name());
+            "Saved"
+        };
         self.status.set(format!("{verb} \u{201C}{}\u{201D} on the server.", change.name()));
         self.load.set(LoadState::Ready);
         self.redraw.force_update();

@@ -32,7 +32,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(settings: &PageSettings) -> Rout
     };
 
     let files = ServeDir::new(&dist)
-        .append_index_html_on_directories(false)
+        .append_index_html_on_directories(true)
         .call_fallback_on_method_not_allowed(true)
         .fallback(axum::routing::get(not_found).fallback(method_not_allowed));
     Router::new()
