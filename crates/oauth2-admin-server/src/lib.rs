@@ -36,7 +36,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Builds the router: the API under `/api`, the built page everywhere else.
 pub fn app(state: AppState) -> Router {
-    let api = api::router(state.clone());
+    let mut api = api::router(state.clone());
+    if !state.page.cors_origins.is_empty() {
+        api = api.layer(cors_layer(state.page.cors_origins.clone()));
+    }
     let page = page::router(&state.page);
 
     Router::new()
@@ -47,6 +50,24 @@ pub fn app(state: AppState) -> Router {
             state.page.content_security_policy.clone(),
             middleware::add_security_headers,
         ))
+}
+
+/// Allows the configured portal origins to call the API. Preflights are answered before the token
+/// check, because browsers send them without credentials.
+fn cors_layer(origins: Vec<axum::http::HeaderValue>) -> tower_http::cors::CorsLayer {
+    use axum::http::{header, Method};
+
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::PUT, Method::POST, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static(token::REQUESTED_WITH),
+        ])
+        .expose_headers([header::ETAG])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets requests in flight finish.

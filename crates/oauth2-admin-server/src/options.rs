@@ -48,6 +48,12 @@ pub struct Options {
     /// Sources allowed to embed the page in a frame, as the CSP `frame-ancestors` directive.
     #[arg(long, value_name = "SOURCES", default_value = "'self'")]
     pub frame_ancestors: String,
+
+    /// Origin of a portal allowed to call the API from its own pages, such as
+    /// https://portal.example.com. Repeat the flag for several. Without it, cross-origin requests
+    /// are not allowed.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
 }
 
 impl Options {

@@ -17,6 +17,8 @@ use crate::Options;
 pub enum StartupError {
     #[error("cannot create data folder {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
+    #[error("invalid --cors-origin {origin:?}: write a scheme and host with an optional port, such as https://portal.example.com")]
+    CorsOrigin { origin: String },
     #[error(transparent)]
     Database(#[from] OpenError),
     #[error(transparent)]
@@ -47,6 +49,8 @@ pub struct PageSettings {
     pub dist: Option<PathBuf>,
     /// The `Content-Security-Policy` header of every response.
     pub content_security_policy: HeaderValue,
+    /// Origins allowed to call the API cross-origin; empty allows none.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 /// The state shared by every request handler.
@@ -62,6 +66,7 @@ impl AppState {
     /// checks the page folder. `token_from_env` is the value of [`crate::TOKEN_ENV`], if set.
     pub fn open(options: &Options, token_from_env: Option<String>) -> Result<AppState, StartupError> {
         let content_security_policy = content_security_policy(&options.frame_ancestors)?;
+        let cors_origins = cors_origins(&options.cors_origins)?;
         let data_dir = options.data_dir();
         files::create_private_dir(data_dir).map_err(|source| StartupError::DataDir {
             path: data_dir.to_owned(),
@@ -98,9 +103,31 @@ impl AppState {
             page: Arc::new(PageSettings {
                 dist,
                 content_security_policy,
+                cors_origins,
             }),
         })
     }
+}
+
+/// Checks each `--cors-origin`: a scheme, a host and an optional port, nothing else.
+fn cors_origins(origins: &[String]) -> Result<Vec<HeaderValue>, StartupError> {
+    origins
+        .iter()
+        .map(|origin| {
+            let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin
+                    .trim_end_matches('/')
+                    .split("://")
+                    .nth(1)
+                    .unwrap_or("")
+                    .contains('/')
+                && !origin.ends_with('/');
+            match (valid, HeaderValue::from_str(origin)) {
+                (true, Ok(value)) => Ok(value),
+                _ => Err(StartupError::CorsOrigin { origin: origin.clone() }),
+            }
+        })
+        .collect()
 }
 
 fn content_security_policy(frame_ancestors: &str) -> Result<HeaderValue, StartupError> {

@@ -84,19 +84,43 @@ impl AdminToken {
 
 /// Rejects an API request without the admin token with 401 before any handler runs.
 pub async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
-    let presented = request
-        .headers()
+    let headers = request.headers();
+    let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim());
+    // A cookie counts only with X-Requested-With, which a cross-site form cannot send and which
+    // makes a cross-origin script need a CORS preflight, so the cookie cannot be used for CSRF.
+    let cookie = headers
+        .contains_key(REQUESTED_WITH)
+        .then(|| token_cookie(headers))
+        .flatten();
 
-    match presented {
+    match bearer.or(cookie.as_deref()) {
         None => Err(ApiError::Unauthorized { token_sent: false }),
         Some(token) if !state.token.matches(token) => Err(ApiError::Unauthorized { token_sent: true }),
         Some(_) => Ok(next.run(request).await),
     }
+}
+
+/// Name of the cookie that may carry the admin token for a page served on the same origin.
+pub const TOKEN_COOKIE: &str = "oauth2_admin_token";
+
+/// The header the page sends with every API request.
+pub const REQUESTED_WITH: &str = "x-requested-with";
+
+/// Returns the value of the [`TOKEN_COOKIE`] cookie, if the request has one.
+fn token_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == TOKEN_COOKIE)
+        .map(|(_, value)| value.trim().to_owned())
 }
 
 fn parse(text: &str, source_name: &str) -> Result<AdminToken, TokenError> {
