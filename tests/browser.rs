@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use gloo_timers::future::sleep;
 use oauth2_admin::storage::STORAGE_KEY;
-use oauth2_admin::ConfigManager;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use oauth2_admin::{ConfigEvent, ConfigManager, ConfigManagerProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, Storage};
@@ -28,16 +31,18 @@ struct Mounted {
 
 impl Mounted {
     async fn new() -> Mounted {
+        Mounted::with_props(ConfigManagerProps::default()).await
+    }
+
+    async fn with_props(props: ConfigManagerProps) -> Mounted {
         let root = document().create_element("div").unwrap();
         document().body().unwrap().append_child(&root).unwrap();
-        let handle = yew::Renderer::<ConfigManager>::with_root(root.clone()).render();
+        let handle = yew::Renderer::<ConfigManager>::with_root_and_props(root.clone(), props).render();
         let mounted = Mounted {
             root,
             handle: Some(handle),
         };
-        mounted
-            .wait_for("the Add OAuth2 button", |m| m.find("[data-action=add]").is_some())
-            .await;
+        mounted.wait_for("the manager", |m| m.find("[data-oauth2-admin]").is_some()).await;
         mounted
     }
 
@@ -101,6 +106,7 @@ impl Mounted {
     }
 
     async fn open_form(&self) {
+        self.wait_for("the Add OAuth2 button", |m| m.find("[data-action=add]").is_some()).await;
         self.click("[data-action=add]");
         self.wait_for("the form", |m| m.find("input[name=name]").is_some())
             .await;
@@ -288,4 +294,55 @@ async fn stored_configs_load_into_table() {
         "a name is text, never markup"
     );
     assert_eq!(manager.count("tr[data-config-id=a1] .oa-scope"), 2);
+}
+
+#[wasm_bindgen_test]
+async fn initial_route_new_opens_form() {
+    reset_storage();
+    let props = ConfigManagerProps { initial_route: Some("new".into()), ..ConfigManagerProps::default() };
+    let manager = Mounted::with_props(props).await;
+
+    manager.wait_for("the form", |m| m.find("input[name=name]").is_some()).await;
+}
+
+#[wasm_bindgen_test]
+async fn on_saved_reports_id_and_name() {
+    reset_storage();
+    let seen: Rc<RefCell<Vec<ConfigEvent>>> = Rc::default();
+    let on_saved = {
+        let seen = seen.clone();
+        yew::Callback::from(move |event: ConfigEvent| seen.borrow_mut().push(event))
+    };
+    let props = ConfigManagerProps { on_saved, ..ConfigManagerProps::default() };
+    let manager = Mounted::with_props(props).await;
+    manager.open_form().await;
+
+    manager.type_into("name", "Events");
+    manager.type_into("client_id", "events-client");
+    manager.type_into("client_secret", "events-secret-value");
+    manager.type_into("token_url", "https://auth.example.com/oauth/token");
+    manager.type_into("auth_url", "https://auth.example.com/oauth/authorize");
+    manager.settle().await;
+    manager.click("[data-action=save]");
+    manager.wait_for("the saved row", |m| m.count("tr[data-config-id]") == 1).await;
+
+    let events = seen.borrow();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].name, "Events");
+    let row_id = manager.get("tr[data-config-id]").get_attribute("data-config-id").unwrap();
+    assert_eq!(events[0].id, row_id);
+    assert!(!format!("{events:?}").contains("events-secret-value"), "an event never carries the secret");
+}
+
+#[wasm_bindgen_test]
+async fn api_base_selects_server_mode() {
+    reset_storage();
+    let local = Mounted::new().await;
+    assert_eq!(local.get("[data-oauth2-admin]").get_attribute("data-mode").as_deref(), Some("local"));
+
+    // The base points at a port nothing listens on, so the list cannot load.
+    let props = ConfigManagerProps { api_base: Some("http://127.0.0.1:9/api".into()), ..ConfigManagerProps::default() };
+    let server = Mounted::with_props(props).await;
+    assert_eq!(server.get("[data-oauth2-admin]").get_attribute("data-mode").as_deref(), Some("server"));
+    server.wait_for("the offline notice", |m| m.find("[data-role=offline]").is_some()).await;
 }
