@@ -27,7 +27,7 @@ pub fn store_token(token: &str) {
     let _ = SessionStorage::set(TOKEN_KEY, token);
 }
 
-/// What a save does to the stored secret.
+/// The change a save makes to the stored secret.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SecretChange {
     Keep,
@@ -35,7 +35,7 @@ pub enum SecretChange {
     Clear,
 }
 
-/// Why a request to the admin server failed.
+/// The reason a request to the admin server failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
     /// 401: the token is missing or wrong.
@@ -73,7 +73,7 @@ impl ApiError {
             ),
             ApiError::NotFound => "The configuration no longer exists on the server; someone deleted it.".to_owned(),
             ApiError::Unreachable(reason) => format!("The admin server could not be reached ({reason}); check the connection and retry."),
-            ApiError::TimedOut => format!("The admin server did not answer within {} seconds.", REQUEST_TIMEOUT_MS / 1000),
+            ApiError::TimedOut => format!("The admin server did not respond within {} seconds; check that it is running, then retry.", REQUEST_TIMEOUT_MS / 1000),
             ApiError::Failed { status, detail, .. } => format!("The admin server failed with status {status}: {detail}"),
         }
     }

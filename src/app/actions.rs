@@ -1,4 +1,4 @@
-//! What the manager does when the admin saves, deletes or resolves a conflict, against either
+//! The manager's actions (save, delete, resolve a conflict, autosave a draft) against either
 //! browser storage or the admin server.
 
 use std::cell::{Cell, RefCell};
@@ -20,7 +20,7 @@ use crate::sync::drafts::{Drafts, SavedDraft, DRAFTS_KEY};
 use crate::sync::outbox::{Change, Outbox, SecretIntent, OUTBOX_KEY};
 use crate::sync::store::{load_drafts, load_outbox, load_server_cache, save_drafts, save_outbox, save_server_cache, SERVER_CACHE_KEY};
 
-/// Where configurations are kept.
+/// The storage behind the manager.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Backend {
     Local(LocalStore),

@@ -22,7 +22,7 @@ use crate::storage::{LocalStore, SecretState};
 use crate::sync::outbox::EntryState;
 use crate::sync::store::{load_drafts, load_outbox};
 
-/// What the manager reports to its host. It never carries a secret.
+/// An event the manager reports to its host. It never carries a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigEvent {
     /// The configuration's id.
@@ -45,7 +45,7 @@ pub struct ConfigManagerProps {
     /// portal's same-origin cookies, and asks the admin for a token if the server answers 401.
     #[prop_or_default]
     pub token: Option<AttrValue>,
-    /// What to show first: `list` (the default), `new` (the Add form) or `edit:<id>`.
+    /// The first screen: `list` (the default), `new` (the Add form) or `edit:<id>`.
     #[prop_or_default]
     pub initial_route: Option<AttrValue>,
     /// Called after a configuration was saved (to the server, or in this browser).
@@ -313,7 +313,8 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
     }
 }
 
-/// The line that always says where the data is: on the server, in this browser, or waiting.
+/// Renders the line that always states where the data is: on the server, in this browser, or
+/// waiting to sync.
 fn view_sync_line(actions: &Actions, is_server: bool, load: &LoadState) -> Html {
     let waiting = actions.outbox.borrow().waiting();
     let text = match (is_server, waiting, load) {

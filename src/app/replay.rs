@@ -12,7 +12,7 @@ use crate::state::list::ListAction;
 use crate::sync::outbox::{Change, EntryState, SecretIntent};
 use crate::sync::store::{save_outbox, save_server_cache};
 
-/// What one replayed entry came to.
+/// The result of replaying one entry.
 enum Outcome {
     Done,
     /// Stop replaying for now: the server is unreachable or needs the admin token.

@@ -37,7 +37,7 @@ pub struct ConfigFormProps {
     pub initial: Draft,
     /// Names of the other configurations, for the unique-name rule.
     pub other_names: Rc<Vec<String>>,
-    /// How the stored secret is described, such as "Configured"; `None` when none is stored.
+    /// The description of the stored secret, such as "Configured"; `None` when none is stored.
     #[prop_or_default]
     pub secret_on_file: Option<AttrValue>,
     /// The state of the last save. The form keeps everything typed whatever happens.
@@ -49,7 +49,7 @@ pub struct ConfigFormProps {
     /// The server's version, when it changed while the admin edited.
     #[prop_or_default]
     pub conflict: Option<Rc<StoredConfig>>,
-    /// Where the secret goes, shown under the Client Secret field.
+    /// The hint under the Client Secret field, stating where the secret goes.
     pub secret_hint: AttrValue,
     pub on_save: Callback<SaveRequest>,
     pub on_cancel: Callback<()>,

@@ -19,11 +19,11 @@ pub struct FormState {
     pub submitted: bool,
     /// Whether the Grant Type list is on "Custom URI", so an empty custom text stays custom.
     pub custom_grant: bool,
-    /// What happens to a secret already on file. Always `Replace` when there is none.
+    /// The plan for a secret already on file. Always `Replace` when there is none.
     pub secret_mode: SecretMode,
 }
 
-/// What the form does with a secret that is already on file.
+/// The form's plan for a secret that is already on file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SecretMode {
     /// Leave the stored secret as it is; the secret input is hidden.
