@@ -132,6 +132,21 @@ test("two editors of one configuration get a conflict", async () => {
   await second.context.close();
 });
 
+test("a save in one tab shows in the other", async () => {
+  const first = await openSignedIn();
+  const second = await first.context.newPage();
+  await second.goto(`http://127.0.0.1:${port}/`);
+  await second.locator("[data-mode=server]").waitFor();
+
+  await addConfig(first.page, "Seen in both", SECRET);
+  await row(second, "Seen in both").waitFor();
+  await first.page.getByRole("button", { name: "Edit Seen in both" }).click();
+  await field(first.page, "Scopes").fill("read write audit");
+  await first.page.getByRole("button", { name: "Save" }).click();
+  await row(second, "Seen in both").locator(".oa-scope", { hasText: "audit" }).waitFor();
+  await first.context.close();
+});
+
 test("a stopped server loses nothing typed", async () => {
   const { page, context } = await openSignedIn();
   await page.getByRole("button", { name: "Add OAuth2" }).click();

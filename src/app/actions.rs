@@ -18,7 +18,10 @@ use crate::state::request::RequestState;
 use crate::storage::{decode, read_text, Decoded, LocalStore, SecretState, StoredConfig, STORAGE_KEY};
 use crate::sync::drafts::{Drafts, SavedDraft, DRAFTS_KEY};
 use crate::sync::outbox::{Change, Outbox, SecretIntent, OUTBOX_KEY};
-use crate::sync::store::{load_drafts, load_outbox, load_server_cache, save_drafts, save_outbox, save_server_cache, SERVER_CACHE_KEY};
+use crate::sync::store::{
+    announce_server_change, load_drafts, load_outbox, load_server_cache, save_drafts, save_outbox, save_server_cache, CHANGED_KEY,
+    SERVER_CACHE_KEY,
+};
 
 /// The storage behind the manager.
 #[derive(Clone, Debug, PartialEq)]
@@ -271,6 +274,7 @@ impl Actions {
                     let name = item.config.name.as_str().to_owned();
                     actions.events.saved(&item.id, &name);
                     actions.list.dispatch(ListAction::Upsert(item));
+                    announce_server_change();
                     actions.request.set(RequestState::Idle);
                     let noted = if warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", warnings.len()) };
                     actions.status.set(format!("Saved \u{201C}{name}\u{201D} to the server{noted}."));
@@ -413,6 +417,10 @@ impl Actions {
                 *self.outbox.borrow_mut() = load_outbox(&mut notices);
                 let items = self.with_queued_changes(self.list.items.clone());
                 self.list.dispatch(ListAction::Load(items));
+            }
+            (Some(CHANGED_KEY), Backend::Server(_)) => {
+                self.load();
+                return;
             }
             (Some(SERVER_CACHE_KEY), Backend::Server(_)) => {
                 if let Some(items) = load_server_cache() {

@@ -141,6 +141,7 @@ impl Actions {
 
     /// Removes a replayed entry and shows the server's result.
     fn finish(&self, id: &str, change: &Change, saved: Option<crate::storage::StoredConfig>) -> Outcome {
+        crate::sync::store::announce_server_change();
         self.outbox.borrow_mut().remove(id);
         self.secrets.borrow_mut().remove(id);
         let _ = save_outbox(&self.outbox.borrow());

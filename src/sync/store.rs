@@ -12,6 +12,15 @@ use crate::storage::{back_up, decode, encode, read_text, write_text, Decoded, Sa
 /// what the server returns, which never includes a secret.
 pub const SERVER_CACHE_KEY: &str = "oauth2-admin.server-cache.v1";
 
+/// The `localStorage` key that tabs write after each change they saved on the server, so other
+/// tabs of the same browser reload the list. Its value is only a time and a random number.
+pub const CHANGED_KEY: &str = "oauth2-admin.changed.v1";
+
+/// Tells the other tabs that the server's list changed.
+pub fn announce_server_change() {
+    let _ = write_text(CHANGED_KEY, &format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()));
+}
+
 /// Backs up `text` and returns a notice naming where it went.
 fn keep_aside(key: &str, text: &str, what: &str, reason: &str) -> String {
     match back_up(key, text) {
