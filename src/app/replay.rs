@@ -179,7 +179,7 @@ pub fn sync_labels(actions: &Actions) -> Rc<Vec<(String, String, bool)>> {
         .iter()
         .map(|entry| {
             let deleting = matches!(entry.change, Change::Delete { .. });
-            let label = if deleting { format!("deletion {}", entry.state.label()) } else { entry.state.label().to_owned() };
+            let label = if deleting { format!("deletion {}", entry.state.label()) } else { entry.state.label() };
             (entry.config_id.clone(), label, deleting)
         })
         .collect();

@@ -77,15 +77,18 @@ impl EntryState {
         matches!(self, EntryState::Pending | EntryState::Sending | EntryState::Failed { .. })
     }
 
-    /// Returns a short label for the table and the outbox list.
-    pub fn label(&self) -> &'static str {
+    /// Returns a short label for the table, with the reason of a failure.
+    pub fn label(&self) -> String {
         match self {
-            EntryState::Pending => "waiting to sync",
-            EntryState::Sending => "sending",
-            EntryState::Failed { .. } => "sync failed, will retry",
-            EntryState::Conflict { .. } => "conflict: choose a version",
-            EntryState::Rejected { .. } => "rejected by the server: edit it",
-            EntryState::SecretNeeded => "secret needed",
+            EntryState::Pending => "waiting to sync".to_owned(),
+            EntryState::Sending => "sending".to_owned(),
+            EntryState::Failed { reason } => format!("sync failed, will retry: {reason}"),
+            EntryState::Conflict { .. } => "conflict: open it to choose a version".to_owned(),
+            EntryState::Rejected { problems } => {
+                let labels: Vec<&str> = problems.iter().map(|problem| problem.field.label()).collect();
+                format!("rejected by the server: edit {}", labels.join(", "))
+            }
+            EntryState::SecretNeeded => "secret needed: open it and type the secret".to_owned(),
         }
     }
 }
