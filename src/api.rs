@@ -19,7 +19,9 @@ pub const TOKEN_KEY: &str = "oauth2-admin.token";
 
 /// Returns the admin token of this tab, if the admin entered one.
 pub fn stored_token() -> Option<String> {
-    SessionStorage::get::<String>(TOKEN_KEY).ok().filter(|token| !token.is_empty())
+    SessionStorage::get::<String>(TOKEN_KEY)
+        .ok()
+        .filter(|token| !token.is_empty())
 }
 
 /// Keeps the admin token for this tab only.
@@ -51,7 +53,11 @@ pub enum ApiError {
     /// No answer within [`REQUEST_TIMEOUT_MS`].
     TimedOut,
     /// Any other status, with the server's explanation and its `Retry-After` in seconds.
-    Failed { status: u16, detail: String, retry_after: Option<u32> },
+    Failed {
+        status: u16,
+        detail: String,
+        retry_after: Option<u32>,
+    },
 }
 
 /// How long a request may take before the page gives up on it, in milliseconds.
@@ -61,10 +67,15 @@ impl ApiError {
     /// Returns a message for the admin that states what failed and what to do next.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Unauthorized => "The admin server rejected the admin token; enter a valid token to continue.".to_owned(),
+            ApiError::Unauthorized => {
+                "The admin server rejected the admin token; enter a valid token to continue.".to_owned()
+            }
             ApiError::Rejected(problems) => {
                 let labels: Vec<&str> = problems.iter().map(|problem| problem.field.label()).collect();
-                format!("The server rejected the configuration; fix {} and save again.", labels.join(", "))
+                format!(
+                    "The server rejected the configuration; fix {} and save again.",
+                    labels.join(", ")
+                )
             }
             ApiError::Conflict(current) => format!(
                 "\u{201C}{}\u{201D} was changed on the server (revision {}) after you opened it.",
@@ -72,9 +83,16 @@ impl ApiError {
                 current.revision.unwrap_or_default()
             ),
             ApiError::NotFound => "The configuration no longer exists on the server; someone deleted it.".to_owned(),
-            ApiError::Unreachable(reason) => format!("The admin server could not be reached ({reason}); check the connection and retry."),
-            ApiError::TimedOut => format!("The admin server did not respond within {} seconds; check that it is running, then retry.", REQUEST_TIMEOUT_MS / 1000),
-            ApiError::Failed { status, detail, .. } => format!("The admin server failed with status {status}: {detail}"),
+            ApiError::Unreachable(reason) => {
+                format!("The admin server could not be reached ({reason}); check the connection and retry.")
+            }
+            ApiError::TimedOut => format!(
+                "The admin server did not respond within {} seconds; check that it is running, then retry.",
+                REQUEST_TIMEOUT_MS / 1000
+            ),
+            ApiError::Failed { status, detail, .. } => {
+                format!("The admin server failed with status {status}: {detail}")
+            }
         }
     }
 
@@ -90,7 +108,10 @@ impl ApiError {
     /// Returns the server's `Retry-After`, in milliseconds.
     pub fn retry_after_ms(&self) -> Option<f64> {
         match self {
-            ApiError::Failed { retry_after: Some(seconds), .. } => Some(f64::from(*seconds) * 1000.0),
+            ApiError::Failed {
+                retry_after: Some(seconds),
+                ..
+            } => Some(f64::from(*seconds) * 1000.0),
             _ => None,
         }
     }
@@ -112,7 +133,11 @@ impl From<ServerConfig> for StoredConfig {
         StoredConfig {
             id: server.id,
             config: server.config,
-            secret: if server.client_secret_set { SecretState::Configured } else { SecretState::None },
+            secret: if server.client_secret_set {
+                SecretState::Configured
+            } else {
+                SecretState::None
+            },
             revision: Some(server.revision),
             updated_at: server.updated_at,
         }
@@ -157,7 +182,10 @@ pub const REQUESTED_WITH: (&str, &str) = ("X-Requested-With", "OAuth2Admin");
 
 impl ApiClient {
     pub fn new(base: &str) -> ApiClient {
-        ApiClient { base: base.trim_end_matches('/').to_owned(), token: Rc::default() }
+        ApiClient {
+            base: base.trim_end_matches('/').to_owned(),
+            token: Rc::default(),
+        }
     }
 
     /// Replaces the host-supplied token; `None` falls back to the one the admin entered.
@@ -166,7 +194,9 @@ impl ApiClient {
     }
 
     fn authorize(&self, builder: RequestBuilder) -> RequestBuilder {
-        let builder = builder.credentials(web_sys::RequestCredentials::SameOrigin).header(REQUESTED_WITH.0, REQUESTED_WITH.1);
+        let builder = builder
+            .credentials(web_sys::RequestCredentials::SameOrigin)
+            .header(REQUESTED_WITH.0, REQUESTED_WITH.1);
         match self.token.borrow().clone().or_else(stored_token) {
             Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
             None => builder,
@@ -196,14 +226,22 @@ impl ApiClient {
 
     /// Creates or replaces a configuration. `revision` is the one the admin started from, sent as
     /// `If-Match`; `None` creates.
-    pub async fn put(&self, id: &str, config: &Config, secret: &SecretChange, revision: Option<u64>) -> Result<(StoredConfig, Vec<Problem>), ApiError> {
+    pub async fn put(
+        &self,
+        id: &str,
+        config: &Config,
+        secret: &SecretChange,
+        revision: Option<u64>,
+    ) -> Result<(StoredConfig, Vec<Problem>), ApiError> {
         let mut body = serde_json::to_value(config).expect("a configuration always serialises");
         match secret {
             SecretChange::Keep => {}
             SecretChange::Set(secret) => body["client_secret"] = Value::String(secret.expose().to_owned()),
             SecretChange::Clear => body["client_secret"] = Value::Null,
         }
-        let mut builder = self.authorize(Request::put(&self.url(Some(id)))).header("Content-Type", "application/json");
+        let mut builder = self
+            .authorize(Request::put(&self.url(Some(id))))
+            .header("Content-Type", "application/json");
         if let Some(revision) = revision {
             builder = builder.header("If-Match", &format!("\"{revision}\""));
         }
@@ -215,7 +253,9 @@ impl ApiClient {
 
     /// Deletes a configuration if it is still at `revision`.
     pub async fn delete(&self, id: &str, revision: u64) -> Result<(), ApiError> {
-        let builder = self.authorize(Request::delete(&self.url(Some(id)))).header("If-Match", &format!("\"{revision}\""));
+        let builder = self
+            .authorize(Request::delete(&self.url(Some(id))))
+            .header("If-Match", &format!("\"{revision}\""));
         let response = send(builder).await?;
         match response.status() {
             204 => Ok(()),
@@ -223,7 +263,6 @@ impl ApiClient {
         }
     }
 }
-
 
 async fn send(builder: RequestBuilder) -> Result<Response, ApiError> {
     with_timeout(builder, None).await
@@ -235,7 +274,8 @@ async fn send_body(builder: RequestBuilder, body: String) -> Result<Response, Ap
 
 /// Sends the request and aborts it after [`REQUEST_TIMEOUT_MS`].
 async fn with_timeout(builder: RequestBuilder, body: Option<String>) -> Result<Response, ApiError> {
-    let controller = web_sys::AbortController::new().map_err(|_| ApiError::Unreachable("the browser cannot abort requests".to_owned()))?;
+    let controller = web_sys::AbortController::new()
+        .map_err(|_| ApiError::Unreachable("the browser cannot abort requests".to_owned()))?;
     let builder = builder.abort_signal(Some(&controller.signal()));
     let request = match body {
         Some(body) => builder.body(body),
@@ -264,7 +304,10 @@ async fn parse<T: for<'de> Deserialize<'de>>(response: &Response, expected: u16)
     if response.status() != expected {
         return Err(error_from(response).await);
     }
-    let text = response.text().await.map_err(|error| ApiError::Unreachable(error.to_string()))?;
+    let text = response
+        .text()
+        .await
+        .map_err(|error| ApiError::Unreachable(error.to_string()))?;
     serde_json::from_str(&text).map_err(|error| ApiError::Failed {
         status: response.status(),
         detail: format!("the response could not be read ({error})."),
@@ -287,7 +330,10 @@ struct ProblemBody {
 
 async fn error_from(response: &Response) -> ApiError {
     let status = response.status();
-    let retry_after = response.headers().get("Retry-After").and_then(|value| value.trim().parse::<u32>().ok());
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|value| value.trim().parse::<u32>().ok());
     let body: ProblemBody = match response.text().await {
         Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
         Err(_) => ProblemBody::default(),
@@ -299,7 +345,10 @@ async fn error_from(response: &Response) -> ApiError {
         (409 | 422, _) if !body.errors.is_empty() => ApiError::Rejected(body.errors),
         _ => ApiError::Failed {
             status,
-            detail: body.detail.or(body.title).unwrap_or_else(|| "no details were given.".to_owned()),
+            detail: body
+                .detail
+                .or(body.title)
+                .unwrap_or_else(|| "no details were given.".to_owned()),
             retry_after,
         },
     }

@@ -28,8 +28,11 @@ pub fn unregister_shadow_root(root: &web_sys::ShadowRoot) {
 
 /// Moves keyboard focus to the element with `id`, in the page or in a manager's shadow root.
 pub fn focus(id: &str) {
-    let in_document = web_sys::window().and_then(|window| window.document()).and_then(|document| document.get_element_by_id(id));
-    let element = in_document.or_else(|| SHADOW_ROOTS.with(|roots| roots.borrow().iter().find_map(|root| root.get_element_by_id(id))));
+    let in_document = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id));
+    let element = in_document
+        .or_else(|| SHADOW_ROOTS.with(|roots| roots.borrow().iter().find_map(|root| root.get_element_by_id(id))));
     if let Some(element) = element.and_then(|element| element.dyn_into::<HtmlElement>().ok()) {
         let _ = element.focus();
     }

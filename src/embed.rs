@@ -70,23 +70,34 @@ pub fn mount_manager(host: Element, options: JsValue) -> Result<ManagerHandle, J
     let options: MountOptions = if options.is_undefined() || options.is_null() {
         MountOptions::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|error| JsError::new(&format!("invalid mountManager options: {error}")))?
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|error| JsError::new(&format!("invalid mountManager options: {error}")))?
     };
 
     let shadow = match host.shadow_root() {
         Some(shadow) => shadow,
-        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).map_err(|_| JsError::new("the host element cannot have a shadow root; use a <div> or a custom element"))?,
+        None => host
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .map_err(|_| JsError::new("the host element cannot have a shadow root; use a <div> or a custom element"))?,
     };
     shadow.set_inner_html("");
     let document = gloo::utils::document();
     if let Some(href) = &options.stylesheet {
-        let link = document.create_element("link").map_err(|_| JsError::new("cannot create the stylesheet link"))?;
+        let link = document
+            .create_element("link")
+            .map_err(|_| JsError::new("cannot create the stylesheet link"))?;
         link.set_attribute("rel", "stylesheet").ok();
         link.set_attribute("href", href).ok();
-        shadow.append_child(&link).map_err(|_| JsError::new("cannot add the stylesheet"))?;
+        shadow
+            .append_child(&link)
+            .map_err(|_| JsError::new("cannot add the stylesheet"))?;
     }
-    let container = document.create_element("div").map_err(|_| JsError::new("cannot create the container"))?;
-    shadow.append_child(&container).map_err(|_| JsError::new("cannot add the container"))?;
+    let container = document
+        .create_element("div")
+        .map_err(|_| JsError::new("cannot create the container"))?;
+    shadow
+        .append_child(&container)
+        .map_err(|_| JsError::new("cannot add the container"))?;
     register_shadow_root(&shadow);
 
     let props = ConfigManagerProps {
@@ -99,7 +110,11 @@ pub fn mount_manager(host: Element, options: JsValue) -> Result<ManagerHandle, J
         on_error: announce(&host, "oauth2-config-error"),
     };
     let app = yew::Renderer::<ConfigManager>::with_root_and_props(container, props.clone()).render();
-    Ok(ManagerHandle { app: Some(app), props, shadow })
+    Ok(ManagerHandle {
+        app: Some(app),
+        props,
+        shadow,
+    })
 }
 
 /// Returns a callback that dispatches `name` on `host`, bubbling out of the shadow root.

@@ -9,7 +9,9 @@ use oauth2_admin::{ConfigManager, ConfigManagerProps};
 
 fn main() {
     let document = gloo::utils::document();
-    let Some(root) = document.get_element_by_id("app") else { return };
+    let Some(root) = document.get_element_by_id("app") else {
+        return;
+    };
     let api_base = document
         .query_selector("meta[name=oauth2-admin-api]")
         .ok()
@@ -17,6 +19,9 @@ fn main() {
         .and_then(|meta| meta.get_attribute("content"))
         .filter(|content| !content.trim().is_empty());
 
-    let props = ConfigManagerProps { api_base: api_base.map(Into::into), ..ConfigManagerProps::default() };
+    let props = ConfigManagerProps {
+        api_base: api_base.map(Into::into),
+        ..ConfigManagerProps::default()
+    };
     yew::Renderer::<ConfigManager>::with_root_and_props(root, props).render();
 }

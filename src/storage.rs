@@ -166,11 +166,13 @@ mod browser {
     /// Stores `text` under `key`. On failure nothing stored changes.
     pub fn write_text(key: &str, text: &str) -> Result<(), SaveError> {
         let storage = storage().map_err(SaveError::Unavailable)?;
-        storage.set_item(key, text).map_err(|error| match error.dyn_ref::<DomException>() {
-            Some(exception) if exception.name() == "QuotaExceededError" => SaveError::Full,
-            Some(exception) => SaveError::Unavailable(exception.message()),
-            None => SaveError::Unavailable("the browser rejected the write".to_owned()),
-        })
+        storage
+            .set_item(key, text)
+            .map_err(|error| match error.dyn_ref::<DomException>() {
+                Some(exception) if exception.name() == "QuotaExceededError" => SaveError::Full,
+                Some(exception) => SaveError::Unavailable(exception.message()),
+                None => SaveError::Unavailable("the browser rejected the write".to_owned()),
+            })
     }
 
     /// Copies `text` to a new backup key next to `key` and returns that key.

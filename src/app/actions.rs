@@ -15,12 +15,13 @@ use crate::components::{edit_button_id, input_id, Resolution, SaveRequest};
 use crate::dom::{now_iso, tab_id};
 use crate::state::list::{ConfigList, ListAction};
 use crate::state::request::RequestState;
+use crate::storage::SaveError;
 use crate::storage::{decode, read_text, Decoded, LocalStore, SecretState, StoredConfig, STORAGE_KEY};
 use crate::sync::drafts::{Drafts, SavedDraft, DRAFTS_KEY};
-use crate::sync::outbox::{Change, Outbox, SecretIntent, OUTBOX_KEY};
+use crate::sync::outbox::{Change, EntryState, Outbox, SecretIntent, OUTBOX_KEY};
 use crate::sync::store::{
-    announce_server_change, load_drafts, load_outbox, load_server_cache, save_drafts, save_outbox, save_server_cache, CHANGED_KEY,
-    SERVER_CACHE_KEY,
+    announce_server_change, load_drafts, load_outbox, load_server_cache, save_drafts, save_outbox, save_server_cache,
+    CHANGED_KEY, SERVER_CACHE_KEY,
 };
 
 /// The storage behind the manager.
@@ -36,7 +37,12 @@ pub enum View {
     Table,
     /// The form. `id` is chosen when the form opens, so a retried create reuses it; `revision`
     /// is the server revision the edit started from; `offer` is an autosaved draft to restore.
-    Form { id: String, existing: bool, revision: Option<u64>, offer: Option<Rc<SavedDraft>> },
+    Form {
+        id: String,
+        existing: bool,
+        revision: Option<u64>,
+        offer: Option<Rc<SavedDraft>>,
+    },
 }
 
 /// Whether the list has been loaded from the server.
@@ -60,19 +66,35 @@ pub struct Events {
 
 impl Events {
     pub fn saved(&self, id: &str, name: &str) {
-        self.on_saved.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: String::new() });
+        self.on_saved.emit(ConfigEvent {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            message: String::new(),
+        });
     }
 
     pub fn deleted(&self, id: &str, name: &str) {
-        self.on_deleted.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: String::new() });
+        self.on_deleted.emit(ConfigEvent {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            message: String::new(),
+        });
     }
 
     pub fn conflict(&self, id: &str, name: &str) {
-        self.on_conflict.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: String::new() });
+        self.on_conflict.emit(ConfigEvent {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            message: String::new(),
+        });
     }
 
     pub fn error(&self, id: &str, name: &str, message: &str) {
-        self.on_error.emit(ConfigEvent { id: id.to_owned(), name: name.to_owned(), message: message.to_owned() });
+        self.on_error.emit(ConfigEvent {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            message: message.to_owned(),
+        });
     }
 }
 
@@ -111,7 +133,9 @@ impl Actions {
             match client.list().await {
                 Ok(items) => {
                     save_server_cache(&items);
-                    actions.list.dispatch(ListAction::Load(actions.with_queued_changes(items)));
+                    actions
+                        .list
+                        .dispatch(ListAction::Load(actions.with_queued_changes(items)));
                     actions.load.set(LoadState::Ready);
                     actions.replay();
                 }
@@ -121,7 +145,9 @@ impl Actions {
                 }
                 Err(error) if error.is_transient() => {
                     let cached = load_server_cache().unwrap_or_default();
-                    actions.list.dispatch(ListAction::Load(actions.with_queued_changes(cached)));
+                    actions
+                        .list
+                        .dispatch(ListAction::Load(actions.with_queued_changes(cached)));
                     actions.load.set(LoadState::Offline(error.message()));
                     actions.schedule_replay();
                 }
@@ -134,14 +160,28 @@ impl Actions {
     pub fn with_queued_changes(&self, items: Vec<StoredConfig>) -> Vec<StoredConfig> {
         let mut list = ConfigList { items };
         for entry in &self.outbox.borrow().entries {
-            if let Change::Put { config, base_revision, secret } = &entry.change {
-                let previous = list.find(&entry.config_id).map(|item| item.secret).unwrap_or(SecretState::None);
+            if let Change::Put {
+                config,
+                base_revision,
+                secret,
+            } = &entry.change
+            {
+                let previous = list
+                    .find(&entry.config_id)
+                    .map(|item| item.secret)
+                    .unwrap_or(SecretState::None);
                 let secret = match secret {
                     SecretIntent::Set => SecretState::Configured,
                     SecretIntent::Clear => SecretState::None,
                     SecretIntent::Keep => previous,
                 };
-                let item = StoredConfig { id: entry.config_id.clone(), config: config.clone(), secret, revision: *base_revision, updated_at: now_iso() };
+                let item = StoredConfig {
+                    id: entry.config_id.clone(),
+                    config: config.clone(),
+                    secret,
+                    revision: *base_revision,
+                    updated_at: now_iso(),
+                };
                 list = list.apply(ListAction::Upsert(item));
             }
         }
@@ -156,16 +196,34 @@ impl Actions {
         let view = match id.as_deref().and_then(|id| self.list.find(id)) {
             Some(item) => {
                 let offer = drafts.newest_for(&item.id).cloned().map(Rc::new);
-                View::Form { id: item.id.clone(), existing: true, revision: item.revision, offer }
+                View::Form {
+                    id: item.id.clone(),
+                    existing: true,
+                    revision: item.revision,
+                    offer,
+                }
             }
             None => match drafts.newest_new() {
-                Some(saved) => View::Form { id: saved.config_id.clone(), existing: false, revision: None, offer: Some(Rc::new(saved.clone())) },
-                None => View::Form { id: crate::dom::random_id(), existing: false, revision: None, offer: None },
+                Some(saved) => View::Form {
+                    id: saved.config_id.clone(),
+                    existing: false,
+                    revision: None,
+                    offer: Some(Rc::new(saved.clone())),
+                },
+                None => View::Form {
+                    id: crate::dom::random_id(),
+                    existing: false,
+                    revision: None,
+                    offer: None,
+                },
             },
         };
         drop(drafts);
         // A queued change that ran into a conflict opens with the comparison.
-        if let Some(crate::sync::outbox::EntryState::Conflict { current }) = id.as_deref().and_then(|id| self.outbox.borrow().find(id).map(|entry| entry.state.clone())) {
+        if let Some(EntryState::Conflict { current }) = id
+            .as_deref()
+            .and_then(|id| self.outbox.borrow().find(id).map(|entry| entry.state.clone()))
+        {
             self.conflict.set(Some(Rc::new(*current)));
         }
         self.view.set(view);
@@ -178,7 +236,11 @@ impl Actions {
             View::Form { id, existing, .. } => {
                 self.drafts.borrow_mut().remove_all(id);
                 let _ = save_drafts(&self.drafts.borrow());
-                if saved || *existing { edit_button_id(&self.prefix, id) } else { input_id(&self.prefix, "add") }
+                if saved || *existing {
+                    edit_button_id(&self.prefix, id)
+                } else {
+                    input_id(&self.prefix, "add")
+                }
             }
             View::Table => input_id(&self.prefix, "add"),
         };
@@ -189,7 +251,12 @@ impl Actions {
 
     /// Keeps this tab's autosaved draft of the open form; `None` removes it.
     pub fn autosave(&self, draft: Option<Draft>) {
-        let View::Form { id, existing, revision, .. } = &*self.view else { return };
+        let View::Form {
+            id, existing, revision, ..
+        } = &*self.view
+        else {
+            return;
+        };
         let mut drafts = self.drafts.borrow_mut();
         match draft {
             Some(draft) => drafts.upsert(SavedDraft {
@@ -203,27 +270,59 @@ impl Actions {
             None => drafts.remove_own(id, &tab_id()),
         }
         if let Err(error) = save_drafts(&drafts) {
-            self.request.set(RequestState::Failed { message: format!("The draft could not be autosaved: {}", error.message()), retryable: false });
+            self.request.set(RequestState::Failed {
+                message: format!("The draft could not be autosaved: {}", error.message()),
+                retryable: false,
+            });
         }
     }
 
     /// Restores an autosaved draft: the edit continues from the revision the draft started from.
     pub fn restore_draft(&self) {
-        let View::Form { id, existing, revision, offer: Some(offer) } = (*self.view).clone() else { return };
-        let revision = if existing { offer.base_revision.or(revision) } else { None };
-        self.view.set(View::Form { id, existing, revision, offer: None });
+        let View::Form {
+            id,
+            existing,
+            revision,
+            offer: Some(offer),
+        } = (*self.view).clone()
+        else {
+            return;
+        };
+        let revision = if existing {
+            offer.base_revision.or(revision)
+        } else {
+            None
+        };
+        self.view.set(View::Form {
+            id,
+            existing,
+            revision,
+            offer: None,
+        });
     }
 
     /// Drops the autosaved drafts of the open form.
     pub fn discard_draft(&self) {
-        let View::Form { id, existing, revision, .. } = (*self.view).clone() else { return };
+        let View::Form {
+            id, existing, revision, ..
+        } = (*self.view).clone()
+        else {
+            return;
+        };
         self.drafts.borrow_mut().remove_all(&id);
         let _ = save_drafts(&self.drafts.borrow());
-        self.view.set(View::Form { id, existing, revision, offer: None });
+        self.view.set(View::Form {
+            id,
+            existing,
+            revision,
+            offer: None,
+        });
     }
 
     pub fn save(&self, request: SaveRequest) {
-        let View::Form { id, revision, .. } = (*self.view).clone() else { return };
+        let View::Form { id, revision, .. } = (*self.view).clone() else {
+            return;
+        };
         let revision = request.base_revision.or(revision);
         if request.base_revision.is_some() {
             self.conflict.set(None);
@@ -243,18 +342,28 @@ impl Actions {
             SecretChange::Keep => previous,
         };
         let name = request.config.name.as_str().to_owned();
-        let item = StoredConfig { id, config: request.config, secret, revision: None, updated_at: now_iso() };
+        let item = StoredConfig {
+            id,
+            config: request.config,
+            secret,
+            revision: None,
+            updated_at: now_iso(),
+        };
         let next = self.list.apply(ListAction::Upsert(item.clone()));
         match store.save(&next.items) {
             Ok(()) => {
                 self.events.saved(&item.id, &name);
                 self.list.dispatch(ListAction::Upsert(item));
-                self.status.set(format!("Saved \u{201C}{name}\u{201D} in this browser only."));
+                self.status
+                    .set(format!("Saved \u{201C}{name}\u{201D} in this browser only."));
                 self.close_form(true);
             }
             Err(error) => {
                 self.events.error(&item.id, &name, &error.message());
-                self.request.set(RequestState::Failed { message: error.message(), retryable: false });
+                self.request.set(RequestState::Failed {
+                    message: error.message(),
+                    retryable: false,
+                });
             }
         }
     }
@@ -276,14 +385,23 @@ impl Actions {
                     actions.list.dispatch(ListAction::Upsert(item));
                     announce_server_change();
                     actions.request.set(RequestState::Idle);
-                    let noted = if warnings.is_empty() { String::new() } else { format!(" with {} warning(s)", warnings.len()) };
-                    actions.status.set(format!("Saved \u{201C}{name}\u{201D} to the server{noted}."));
+                    let noted = if warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" with {} warning(s)", warnings.len())
+                    };
+                    actions
+                        .status
+                        .set(format!("Saved \u{201C}{name}\u{201D} to the server{noted}."));
                     actions.close_form(true);
                 }
                 Err(ApiError::Rejected(problems)) => {
                     let message = ApiError::Rejected(problems.clone()).message();
                     actions.server_problems.set(Rc::new(problems));
-                    actions.request.set(RequestState::Failed { message, retryable: false });
+                    actions.request.set(RequestState::Failed {
+                        message,
+                        retryable: false,
+                    });
                 }
                 Err(ApiError::Conflict(current)) => {
                     actions.events.conflict(&id, current.config.name.as_str());
@@ -291,15 +409,23 @@ impl Actions {
                     actions.conflict.set(Some(Rc::new(*current)));
                 }
                 Err(ApiError::Unauthorized) => {
-                    actions.request.set(RequestState::Failed { message: ApiError::Unauthorized.message(), retryable: true });
+                    actions.request.set(RequestState::Failed {
+                        message: ApiError::Unauthorized.message(),
+                        retryable: true,
+                    });
                     let retry = actions.clone();
-                    actions.auth_prompt.set(Some(Callback::from(move |_| retry.save(request.clone()))));
+                    actions
+                        .auth_prompt
+                        .set(Some(Callback::from(move |_| retry.save(request.clone()))));
                 }
                 Err(error) if error.is_transient() => actions.queue_save(id, revision, request, Some(error)),
                 Err(error) => {
                     let message = format!("Not saved to the server: {}", error.message());
                     actions.events.error(&id, request.config.name.as_str(), &message);
-                    actions.request.set(RequestState::Failed { message, retryable: true });
+                    actions.request.set(RequestState::Failed {
+                        message,
+                        retryable: true,
+                    });
                 }
             }
         });
@@ -313,15 +439,36 @@ impl Actions {
             SecretChange::Set(_) => SecretIntent::Set,
             SecretChange::Clear => SecretIntent::Clear,
         };
-        let change = Change::Put { config: request.config.clone(), base_revision: revision, secret };
-        let mut queued = self.outbox.borrow().clone();
-        queued.enqueue(&id, change);
-        if let Err(storage_error) = save_outbox(&queued) {
-            let message = format!("Not saved: the server is unreachable and this browser cannot queue the change. {}", storage_error.message());
-            self.request.set(RequestState::Failed { message, retryable: true });
+        let change = Change::Put {
+            config: request.config.clone(),
+            base_revision: revision,
+            secret,
+        };
+        // A save the server failed counts as the first attempt, so the replay waits out the
+        // backoff and any Retry-After instead of sending the same request again at once.
+        let stored = self.update_outbox(|outbox| {
+            outbox.enqueue(&id, change);
+            if let Some(error) = &error {
+                outbox.record_failure(
+                    &id,
+                    error.message(),
+                    js_sys::Date::now(),
+                    js_sys::Math::random(),
+                    error.retry_after_ms(),
+                );
+            }
+        });
+        if let Err(storage_error) = stored {
+            let message = format!(
+                "Not saved: the change could not be queued in this browser. {}",
+                storage_error.message()
+            );
+            self.request.set(RequestState::Failed {
+                message,
+                retryable: true,
+            });
             return;
         }
-        *self.outbox.borrow_mut() = queued;
         if let SecretChange::Set(value) = request.secret {
             self.secrets.borrow_mut().insert(id.clone(), value);
         }
@@ -335,7 +482,9 @@ impl Actions {
             None if !is_online() => "This browser is offline.".to_owned(),
             None => "An earlier change to it is still waiting.".to_owned(),
         };
-        self.status.set(format!("\u{201C}{name}\u{201D} is saved in this browser and waiting to sync. {reason}"));
+        self.status.set(format!(
+            "\u{201C}{name}\u{201D} is saved in this browser and waiting to sync. {reason}"
+        ));
         self.close_form(true);
         self.redraw.force_update();
         self.schedule_replay();
@@ -343,39 +492,47 @@ impl Actions {
 
     /// Acts on the admin's choice after a 412 conflict.
     pub fn resolve(&self, resolution: Resolution) {
-        let (Some(current), View::Form { id, existing, .. }) = ((*self.conflict).clone(), (*self.view).clone()) else { return };
+        let (Some(current), View::Form { id, existing, .. }) = ((*self.conflict).clone(), (*self.view).clone()) else {
+            return;
+        };
         self.conflict.set(None);
         self.forget_conflict(&id);
         match resolution {
             Resolution::TakeTheirs => {
-                self.outbox.borrow_mut().remove(&id);
-                let _ = save_outbox(&self.outbox.borrow());
+                let _ = self.update_outbox(|outbox| outbox.remove(&id));
                 self.list.dispatch(ListAction::Upsert((*current).clone()));
                 self.close_form(true);
             }
             Resolution::KeepEditing => {
-                self.view.set(View::Form { id, existing, revision: current.revision, offer: None });
+                self.view.set(View::Form {
+                    id,
+                    existing,
+                    revision: current.revision,
+                    offer: None,
+                });
             }
         }
     }
 
     /// Moves a queued change out of the conflict state, now that the admin is resolving it.
     fn forget_conflict(&self, id: &str) {
-        let mut outbox = self.outbox.borrow_mut();
-        if let Some(entry) = outbox.find_mut(id) {
-            if let crate::sync::outbox::EntryState::Conflict { current } = &entry.state {
-                let revision = current.revision;
-                if let Change::Put { base_revision, .. } = &mut entry.change {
-                    *base_revision = revision;
-                }
-                entry.state = crate::sync::outbox::EntryState::Pending;
+        let _ = self.update_outbox(|outbox| {
+            let Some(entry) = outbox.find_mut(id) else { return };
+            let EntryState::Conflict { current } = &entry.state else {
+                return;
+            };
+            let revision = current.revision;
+            if let Change::Put { base_revision, .. } = &mut entry.change {
+                *base_revision = revision;
             }
-        }
-        let _ = save_outbox(&outbox);
+            entry.state = EntryState::Pending;
+        });
     }
 
     pub fn delete(&self, id: String) {
-        let Some(item) = self.list.find(&id).cloned() else { return };
+        let Some(item) = self.list.find(&id).cloned() else {
+            return;
+        };
         let name = item.config.name.as_str().to_owned();
         self.focus_target.set(Some(input_id(&self.prefix, "add")));
         match &self.backend {
@@ -394,13 +551,14 @@ impl Actions {
                 }
             }
             Backend::Server(_) => {
-                let mut queued = self.outbox.borrow().clone();
-                queued.enqueue(&id, Change::Delete { name: name.clone(), base_revision: item.revision });
-                if let Err(error) = save_outbox(&queued) {
+                let delete = Change::Delete {
+                    name: name.clone(),
+                    base_revision: item.revision,
+                };
+                if let Err(error) = self.update_outbox(|outbox| outbox.enqueue(&id, delete)) {
                     self.notify(format!("Not deleted: {}", error.message()));
                     return;
                 }
-                *self.outbox.borrow_mut() = queued;
                 self.secrets.borrow_mut().remove(&id);
                 self.status.set(format!("Deleting \u{201C}{name}\u{201D}\u{2026}"));
                 self.redraw.force_update();
@@ -414,9 +572,12 @@ impl Actions {
         let mut notices = Vec::new();
         match (key, &self.backend) {
             (Some(OUTBOX_KEY), Backend::Server(_)) => {
-                *self.outbox.borrow_mut() = load_outbox(&mut notices);
+                let mut outbox = load_outbox(&mut notices);
+                self.release_held_secrets(&mut outbox);
+                *self.outbox.borrow_mut() = outbox;
                 let items = self.with_queued_changes(self.list.items.clone());
                 self.list.dispatch(ListAction::Load(items));
+                self.schedule_replay();
             }
             (Some(CHANGED_KEY), Backend::Server(_)) => {
                 self.load();
@@ -443,6 +604,38 @@ impl Actions {
         self.redraw.force_update();
     }
 
+    /// Applies `change` to the outbox as stored now, not to this tab's copy, so that entries
+    /// another tab wrote in the meantime are kept; the result becomes this tab's copy. On a failed
+    /// write nothing changes.
+    pub fn update_outbox(&self, change: impl FnOnce(&mut Outbox)) -> Result<(), SaveError> {
+        let mut notices = Vec::new();
+        let mut outbox = load_outbox(&mut notices);
+        self.release_held_secrets(&mut outbox);
+        change(&mut outbox);
+        save_outbox(&outbox)?;
+        *self.outbox.borrow_mut() = outbox;
+        self.redraw.force_update();
+        Ok(())
+    }
+
+    /// Reloads this tab's copy of the outbox from storage, without writing it.
+    pub fn refresh_outbox(&self) {
+        let mut notices = Vec::new();
+        let mut outbox = load_outbox(&mut notices);
+        self.release_held_secrets(&mut outbox);
+        *self.outbox.borrow_mut() = outbox;
+    }
+
+    /// Another tab marks a change "secret needed" when it lacks the secret; this tab may hold it.
+    fn release_held_secrets(&self, outbox: &mut Outbox) {
+        let secrets = self.secrets.borrow();
+        for entry in &mut outbox.entries {
+            if entry.state == EntryState::SecretNeeded && secrets.contains_key(&entry.config_id) {
+                entry.state = EntryState::Pending;
+            }
+        }
+    }
+
     pub fn notify(&self, message: String) {
         let mut notices = (*self.notices).clone();
         notices.push(message);
@@ -452,5 +645,7 @@ impl Actions {
 
 /// Returns whether the browser believes it is online.
 pub fn is_online() -> bool {
-    web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true)
+    web_sys::window()
+        .map(|window| window.navigator().on_line())
+        .unwrap_or(true)
 }

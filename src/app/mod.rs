@@ -82,7 +82,13 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
                 let mut outbox = load_outbox(&mut notices);
                 // Secrets live in memory only, so after a reload a queued secret must be typed again.
                 for entry in &mut outbox.entries {
-                    if matches!(entry.change, crate::sync::outbox::Change::Put { secret: crate::sync::outbox::SecretIntent::Set, .. }) {
+                    if matches!(
+                        entry.change,
+                        crate::sync::outbox::Change::Put {
+                            secret: crate::sync::outbox::SecretIntent::Set,
+                            ..
+                        }
+                    ) {
                         entry.state = EntryState::SecretNeeded;
                     }
                 }
@@ -103,7 +109,13 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
         let notices = setup.2.clone();
         move || notices
     });
-    let load = use_state(|| if matches!(setup.0, Backend::Server(_)) { LoadState::Loading } else { LoadState::Ready });
+    let load = use_state(|| {
+        if matches!(setup.0, Backend::Server(_)) {
+            LoadState::Loading
+        } else {
+            LoadState::Ready
+        }
+    });
     let view = use_state(|| View::Table);
     let request = use_state(RequestState::default);
     let server_problems = use_state(Rc::<Vec<oauth2_config::Problem>>::default);
@@ -228,7 +240,10 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
         Callback::from(move |_| auth_prompt.set(None))
     };
 
-    let pending_name = (*pending_delete).as_ref().and_then(|id| list.find(id)).map(|item| item.config.name.as_str().to_owned());
+    let pending_name = (*pending_delete)
+        .as_ref()
+        .and_then(|id| list.find(id))
+        .map(|item| item.config.name.as_str().to_owned());
     let storage_note = if is_server {
         "Saved to the admin server. Secrets are sent only when you type a new one and are never shown again."
     } else {
@@ -249,9 +264,15 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
                     on_delete={{ let pending_delete = pending_delete.clone(); Callback::from(move |id| pending_delete.set(Some(id))) }} />
             </>
         },
-        View::Form { id, existing, offer, .. } => {
+        View::Form {
+            id, existing, offer, ..
+        } => {
             let current = existing.then(|| list.find(id)).flatten();
-            let needs_secret = actions.outbox.borrow().find(id).is_some_and(|entry| entry.state == EntryState::SecretNeeded);
+            let needs_secret = actions
+                .outbox
+                .borrow()
+                .find(id)
+                .is_some_and(|entry| entry.state == EntryState::SecretNeeded);
             let initial = current.map(|item| item.config.to_draft()).unwrap_or_else(new_draft);
             let heading = match current {
                 Some(item) => format!("Edit \u{201C}{}\u{201D}", item.config.name.as_str()),
@@ -269,12 +290,30 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
             } else {
                 "This browser never stores the secret: it is checked, then discarded when you save here."
             };
-            let on_save = { let actions = actions.clone(); Callback::from(move |request| actions.save(request)) };
-            let on_cancel = { let actions = actions.clone(); Callback::from(move |_| actions.close_form(false)) };
-            let on_resolve = { let actions = actions.clone(); Callback::from(move |resolution| actions.resolve(resolution)) };
-            let on_autosave = { let actions = actions.clone(); Callback::from(move |draft| actions.autosave(draft)) };
-            let on_restore = { let actions = actions.clone(); Callback::from(move |_| actions.restore_draft()) };
-            let on_discard_draft = { let actions = actions.clone(); Callback::from(move |_| actions.discard_draft()) };
+            let on_save = {
+                let actions = actions.clone();
+                Callback::from(move |request| actions.save(request))
+            };
+            let on_cancel = {
+                let actions = actions.clone();
+                Callback::from(move |_| actions.close_form(false))
+            };
+            let on_resolve = {
+                let actions = actions.clone();
+                Callback::from(move |resolution| actions.resolve(resolution))
+            };
+            let on_autosave = {
+                let actions = actions.clone();
+                Callback::from(move |draft| actions.autosave(draft))
+            };
+            let on_restore = {
+                let actions = actions.clone();
+                Callback::from(move |_| actions.restore_draft())
+            };
+            let on_discard_draft = {
+                let actions = actions.clone();
+                Callback::from(move |_| actions.discard_draft())
+            };
             html! {
                 <ConfigForm key={id.clone()} prefix={prefix.clone()} {heading} {initial}
                     other_names={Rc::new(list.other_names(Some(id)))} {secret_on_file} {secret_hint}
@@ -346,7 +385,9 @@ fn view_load_state(load: &LoadState, actions: &Actions) -> Html {
                 { "The admin server cannot be reached, so this is the list as last loaded in this browser. Changes are kept here and sent when the server is back." }
             </p>
         },
-        LoadState::Loading => html! { <p class="oa-muted" data-role="loading">{ "Loading configurations from the server…" }</p> },
+        LoadState::Loading => {
+            html! { <p class="oa-muted" data-role="loading">{ "Loading configurations from the server…" }</p> }
+        }
         LoadState::Failed(message) => {
             let actions = actions.clone();
             html! {
@@ -375,5 +416,8 @@ fn parse_route(route: Option<&str>) -> Option<Route> {
 
 /// Returns the draft that a new configuration starts from.
 fn new_draft() -> Draft {
-    Draft { grant_type: GrantType::AuthorizationCode.as_str().to_owned(), ..Draft::default() }
+    Draft {
+        grant_type: GrantType::AuthorizationCode.as_str().to_owned(),
+        ..Draft::default()
+    }
 }

@@ -104,7 +104,10 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     }
 
     let secret_on_file = props.secret_on_file.is_some() && state.keeps_stored_secret();
-    let context = Context { other_names: props.other_names.to_vec(), secret_on_file };
+    let context = Context {
+        other_names: props.other_names.to_vec(),
+        secret_on_file,
+    };
     let validation = validate(&state.draft, &context);
     let busy = props.request.is_saving();
     let grant = GrantType::try_from(state.draft.grant_type.clone()).ok();
@@ -138,7 +141,11 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
             }
             state.dispatch(FormAction::Submit);
             match (&config, first_invalid) {
-                (Some(config), None) => on_save.emit(SaveRequest { config: config.clone(), secret: secret.clone(), base_revision: None }),
+                (Some(config), None) => on_save.emit(SaveRequest {
+                    config: config.clone(),
+                    secret: secret.clone(),
+                    base_revision: None,
+                }),
                 (_, Some(field)) => focus(&field_input_id(&prefix, field, state.custom_grant)),
                 (None, None) => {}
             }
@@ -167,7 +174,11 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
                         (_, Some(secret)) => SecretChange::Set(secret),
                         (_, None) => SecretChange::Keep,
                     };
-                    on_save.emit(SaveRequest { config, secret, base_revision: revision });
+                    on_save.emit(SaveRequest {
+                        config,
+                        secret,
+                        base_revision: revision,
+                    });
                 }
                 None => {
                     state.dispatch(FormAction::Submit);
@@ -189,7 +200,13 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     let row = |field: Field, required: bool, hint: Option<Html>, input: Html| {
         let problems = state.visible_problems(&validation, field);
         let (mut errors, warnings) = split_by_severity(&validation, problems);
-        errors.extend(props.server_problems.iter().filter(|problem| problem.field == field).cloned());
+        errors.extend(
+            props
+                .server_problems
+                .iter()
+                .filter(|problem| problem.field == field)
+                .cloned(),
+        );
         html! {
             <FieldRow prefix={props.prefix.clone()} {field} {required} {hint} {errors} {warnings} on_fix={edit.clone()}>
                 { input }
@@ -198,7 +215,11 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
     };
     let invalid = |field: Field| {
         let server = props.server_problems.iter().any(|problem| problem.field == field);
-        server || state.visible_problems(&validation, field).iter().any(|problem| validation.errors.contains(problem))
+        server
+            || state
+                .visible_problems(&validation, field)
+                .iter()
+                .any(|problem| validation.errors.contains(problem))
     };
     let text_input = |field: Field, kind: &'static str, placeholder: Option<String>| {
         let on_input = {
@@ -307,9 +328,13 @@ fn field_input_id(prefix: &str, field: Field, custom_grant: bool) -> String {
 }
 
 fn split_by_severity(validation: &Validation, problems: Vec<&Problem>) -> (Vec<Problem>, Vec<Problem>) {
-    let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) =
-        problems.into_iter().partition(|problem| validation.errors.contains(problem));
-    (errors.into_iter().cloned().collect(), warnings.into_iter().cloned().collect())
+    let (errors, warnings): (Vec<&Problem>, Vec<&Problem>) = problems
+        .into_iter()
+        .partition(|problem| validation.errors.contains(problem));
+    (
+        errors.into_iter().cloned().collect(),
+        warnings.into_iter().cloned().collect(),
+    )
 }
 
 /// Returns a local time such as "14:05:09" for a draft's timestamp.

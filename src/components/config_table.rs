@@ -53,7 +53,13 @@ pub fn ConfigTable(props: &ConfigTableProps) -> Html {
     }
 }
 
-fn view_row(prefix: &str, item: &StoredConfig, sync: Option<(&str, bool)>, on_edit: &Callback<String>, on_delete: &Callback<String>) -> Html {
+fn view_row(
+    prefix: &str,
+    item: &StoredConfig,
+    sync: Option<(&str, bool)>,
+    on_edit: &Callback<String>,
+    on_delete: &Callback<String>,
+) -> Html {
     let config = &item.config;
     let name = config.name.as_str();
     let edit = {

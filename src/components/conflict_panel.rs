@@ -36,7 +36,12 @@ pub fn ConflictPanel(props: &ConflictPanelProps) -> Html {
     let changed = differing_fields(&props.mine, &theirs);
     let resolve = |resolution: Resolution| props.on_resolve.reform(move |_: MouseEvent| resolution);
     let save_merge = {
-        let (picks, mine, theirs, on_save_merge) = (picks.clone(), props.mine.clone(), theirs.clone(), props.on_save_merge.clone());
+        let (picks, mine, theirs, on_save_merge) = (
+            picks.clone(),
+            props.mine.clone(),
+            theirs.clone(),
+            props.on_save_merge.clone(),
+        );
         Callback::from(move |_: MouseEvent| on_save_merge.emit(merge(&mine, &theirs, &picks)))
     };
     let rows = MERGED_FIELDS.into_iter().map(|field| {

@@ -45,7 +45,9 @@ pub fn SecretField(props: &SecretFieldProps) -> Html {
             </div>
         },
         (on_file, _) => {
-            let on_input = props.on_input.reform(|event: InputEvent| event.target_unchecked_into::<HtmlInputElement>().value());
+            let on_input = props
+                .on_input
+                .reform(|event: InputEvent| event.target_unchecked_into::<HtmlInputElement>().value());
             let toggle = {
                 let visible = visible.clone();
                 Callback::from(move |_: MouseEvent| visible.set(!*visible))

@@ -25,7 +25,9 @@ pub fn TokenDialog(props: &TokenDialogProps) -> Html {
         let (input, on_done) = (input.clone(), props.on_done.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
             let token = field.value();
             if token.trim().is_empty() {
                 return;

@@ -48,7 +48,11 @@ impl FormState {
     /// Opens the form on `draft`. `secret_on_file` tells whether a secret is already stored.
     pub fn new(draft: Draft, secret_on_file: bool) -> FormState {
         let custom_grant = !draft.grant_type.is_empty() && !is_standard_grant(&draft.grant_type);
-        let secret_mode = if secret_on_file { SecretMode::Keep } else { SecretMode::Replace };
+        let secret_mode = if secret_on_file {
+            SecretMode::Keep
+        } else {
+            SecretMode::Replace
+        };
         FormState {
             initial: draft.clone(),
             draft,
@@ -113,7 +117,11 @@ impl Reducible for FormState {
             }
             FormAction::Restore(draft) => {
                 next.custom_grant = !draft.grant_type.is_empty() && !is_standard_grant(&draft.grant_type);
-                next.touched.extend(Field::ALL.iter().filter(|field| draft.get(**field) != next.initial.get(**field)));
+                next.touched.extend(
+                    Field::ALL
+                        .iter()
+                        .filter(|field| draft.get(**field) != next.initial.get(**field)),
+                );
                 next.draft = draft;
             }
             FormAction::Submit => next.submitted = true,
@@ -218,19 +226,29 @@ mod tests {
         assert!(!removing.keeps_stored_secret());
 
         let replacing = reduce(removing, FormAction::SetSecretMode(SecretMode::Replace));
-        assert!(!replacing.is_dirty(), "choosing Replace without typing changes nothing yet");
+        assert!(
+            !replacing.is_dirty(),
+            "choosing Replace without typing changes nothing yet"
+        );
         let typed = reduce(replacing, FormAction::Edit(Field::ClientSecret, "new-secret".into()));
         assert!(typed.is_dirty());
 
         let kept = reduce(typed, FormAction::SetSecretMode(SecretMode::Keep));
-        assert_eq!(kept.draft.client_secret, "", "going back to Keep forgets the typed secret");
+        assert_eq!(
+            kept.draft.client_secret, "",
+            "going back to Keep forgets the typed secret"
+        );
         assert!(!kept.is_dirty());
     }
 
     #[test]
     fn restore_replaces_draft_and_shows_changes() {
         let state = FormState::new(github_draft(), false);
-        let restored = Draft { scopes: "repo".into(), grant_type: "urn:example:grant".into(), ..github_draft() };
+        let restored = Draft {
+            scopes: "repo".into(),
+            grant_type: "urn:example:grant".into(),
+            ..github_draft()
+        };
         let next = reduce(state, FormAction::Restore(restored.clone()));
 
         assert_eq!(next.draft, restored);

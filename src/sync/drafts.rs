@@ -41,13 +41,15 @@ struct Envelope<T> {
 impl Drafts {
     /// Adds or replaces this tab's draft of one configuration.
     pub fn upsert(&mut self, saved: SavedDraft) {
-        self.entries.retain(|entry| !(entry.config_id == saved.config_id && entry.tab_id == saved.tab_id));
+        self.entries
+            .retain(|entry| !(entry.config_id == saved.config_id && entry.tab_id == saved.tab_id));
         self.entries.push(saved);
     }
 
     /// Removes this tab's draft of one configuration.
     pub fn remove_own(&mut self, config_id: &str, tab_id: &str) {
-        self.entries.retain(|entry| !(entry.config_id == config_id && entry.tab_id == tab_id));
+        self.entries
+            .retain(|entry| !(entry.config_id == config_id && entry.tab_id == tab_id));
     }
 
     /// Removes every tab's draft of one configuration, after it was saved or discarded.
@@ -66,18 +68,29 @@ impl Drafts {
     }
 
     fn newest(&self, keep: impl Fn(&SavedDraft) -> bool) -> Option<&SavedDraft> {
-        self.entries.iter().filter(|entry| keep(entry)).max_by(|a, b| a.saved_at_ms.total_cmp(&b.saved_at_ms))
+        self.entries
+            .iter()
+            .filter(|entry| keep(entry))
+            .max_by(|a, b| a.saved_at_ms.total_cmp(&b.saved_at_ms))
     }
 
     pub fn encode(&self) -> String {
-        serde_json::to_string(&Envelope { version: 1, drafts: &self.entries }).expect("drafts always serialise")
+        serde_json::to_string(&Envelope {
+            version: 1,
+            drafts: &self.entries,
+        })
+        .expect("drafts always serialise")
     }
 
     /// Parses stored text; drafts that cannot be read are returned apart so they can be kept aside.
     pub fn decode(raw: &str) -> Result<(Drafts, Vec<Value>), String> {
-        let envelope: Envelope<Vec<Value>> = serde_json::from_str(raw).map_err(|error| format!("they are not readable ({error})"))?;
+        let envelope: Envelope<Vec<Value>> =
+            serde_json::from_str(raw).map_err(|error| format!("they are not readable ({error})"))?;
         if envelope.version != 1 {
-            return Err(format!("they were written by another version of this page (drafts version {})", envelope.version));
+            return Err(format!(
+                "they were written by another version of this page (drafts version {})",
+                envelope.version
+            ));
         }
         let mut drafts = Drafts::default();
         let mut rejected = Vec::new();
@@ -96,8 +109,19 @@ mod tests {
     use super::*;
 
     fn saved(config_id: &str, tab_id: &str, name: &str, at: f64) -> SavedDraft {
-        let draft = Draft { name: name.into(), client_secret: "never-stored".into(), ..Draft::default() };
-        SavedDraft { config_id: config_id.into(), existing: true, tab_id: tab_id.into(), base_revision: Some(2), draft, saved_at_ms: at }
+        let draft = Draft {
+            name: name.into(),
+            client_secret: "never-stored".into(),
+            ..Draft::default()
+        };
+        SavedDraft {
+            config_id: config_id.into(),
+            existing: true,
+            tab_id: tab_id.into(),
+            base_revision: Some(2),
+            draft,
+            saved_at_ms: at,
+        }
     }
 
     #[test]
@@ -123,7 +147,10 @@ mod tests {
         let mut drafts = Drafts::default();
         drafts.upsert(saved("a", "tab1", "A", 1.0));
         let mut value: Value = serde_json::from_str(&drafts.encode()).unwrap();
-        value["drafts"].as_array_mut().unwrap().push(serde_json::json!({"config_id": 7}));
+        value["drafts"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"config_id": 7}));
 
         let (decoded, rejected) = Drafts::decode(&value.to_string()).unwrap();
         assert_eq!(decoded.entries[0].draft.name, "A");

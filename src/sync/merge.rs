@@ -12,20 +12,36 @@ pub enum Pick {
 }
 
 /// Fields compared in a conflict. The secret is not: neither side can read the other's.
-pub const MERGED_FIELDS: [Field; 7] =
-    [Field::Name, Field::ClientId, Field::GrantType, Field::TokenUrl, Field::RefreshTokenUrl, Field::AuthUrl, Field::Scopes];
+pub const MERGED_FIELDS: [Field; 7] = [
+    Field::Name,
+    Field::ClientId,
+    Field::GrantType,
+    Field::TokenUrl,
+    Field::RefreshTokenUrl,
+    Field::AuthUrl,
+    Field::Scopes,
+];
 
 /// Returns the draft as the server would store it when it is valid, so that `read  write` and
 /// `read write` compare equal; otherwise the text as typed.
 fn normalized(draft: &Draft) -> Draft {
-    let context = Context { other_names: Vec::new(), secret_on_file: true };
-    validate(draft, &context).config.map(|config| config.to_draft()).unwrap_or_else(|| draft.clone())
+    let context = Context {
+        other_names: Vec::new(),
+        secret_on_file: true,
+    };
+    validate(draft, &context)
+        .config
+        .map(|config| config.to_draft())
+        .unwrap_or_else(|| draft.clone())
 }
 
 /// Returns the fields whose values differ between the two versions.
 pub fn differing_fields(mine: &Draft, theirs: &Draft) -> Vec<Field> {
     let (mine, theirs) = (normalized(mine), normalized(theirs));
-    MERGED_FIELDS.into_iter().filter(|field| mine.get(*field) != theirs.get(*field)).collect()
+    MERGED_FIELDS
+        .into_iter()
+        .filter(|field| mine.get(*field) != theirs.get(*field))
+        .collect()
 }
 
 /// Builds the merged draft: each field from the version picked for it, `Mine` by default. The
@@ -79,7 +95,10 @@ mod tests {
         let merged = merge(&mine, &theirs, &picks);
         assert_eq!(merged.name, "Mine");
         assert_eq!(merged.scopes, "their-scope");
-        assert_eq!(merged.token_url, "https://mine.example/token", "unpicked fields stay mine");
+        assert_eq!(
+            merged.token_url, "https://mine.example/token",
+            "unpicked fields stay mine"
+        );
         assert_eq!(merged.client_secret, "typed-secret");
     }
 }

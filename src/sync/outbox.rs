@@ -38,7 +38,11 @@ pub enum SecretIntent {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     /// Create or replace. `base_revision` is `None` for a configuration the server has never had.
-    Put { config: Config, base_revision: Option<u64>, secret: SecretIntent },
+    Put {
+        config: Config,
+        base_revision: Option<u64>,
+        secret: SecretIntent,
+    },
     /// Delete. `base_revision` is `None` when a create was queued and may or may not have reached
     /// the server, so the replay reads the current revision first.
     Delete { name: String, base_revision: Option<u64> },
@@ -74,7 +78,10 @@ pub enum EntryState {
 impl EntryState {
     /// Returns whether the replay may send this entry without the admin.
     pub fn is_sendable(&self) -> bool {
-        matches!(self, EntryState::Pending | EntryState::Sending | EntryState::Failed { .. })
+        matches!(
+            self,
+            EntryState::Pending | EntryState::Sending | EntryState::Failed { .. }
+        )
     }
 
     /// Returns a short label for the table, with the reason of a failure.
@@ -144,25 +151,67 @@ impl Outbox {
     /// the queue keeps one entry per configuration and the revision the first change started from.
     pub fn enqueue(&mut self, config_id: &str, change: Change) {
         let Some(position) = self.entries.iter().position(|entry| entry.config_id == config_id) else {
-            self.entries.push(Entry { config_id: config_id.to_owned(), change, state: EntryState::Pending, attempts: 0, not_before_ms: 0.0 });
+            self.entries.push(Entry {
+                config_id: config_id.to_owned(),
+                change,
+                state: EntryState::Pending,
+                attempts: 0,
+                not_before_ms: 0.0,
+            });
             return;
         };
         let previous = self.entries.remove(position);
         let merged = match (previous.change, change) {
-            (Change::Put { base_revision, secret: old_secret, .. }, Change::Put { config, secret, .. }) => {
-                let secret = if secret == SecretIntent::Keep { old_secret } else { secret };
-                Some(Change::Put { config, base_revision, secret })
+            (
+                Change::Put {
+                    base_revision,
+                    secret: old_secret,
+                    ..
+                },
+                Change::Put { config, secret, .. },
+            ) => {
+                let secret = if secret == SecretIntent::Keep {
+                    old_secret
+                } else {
+                    secret
+                };
+                Some(Change::Put {
+                    config,
+                    base_revision,
+                    secret,
+                })
             }
             // A create that was never attempted is simply dropped with its deletion.
-            (Change::Put { base_revision: None, .. }, Change::Delete { .. }) if previous.attempts == 0 && previous.state == EntryState::Pending => None,
-            (Change::Put { base_revision, config, .. }, Change::Delete { .. }) => {
-                Some(Change::Delete { name: config.name.as_str().to_owned(), base_revision })
-            }
-            (Change::Delete { base_revision, .. }, Change::Put { config, secret, .. }) => Some(Change::Put { config, base_revision, secret }),
+            (
+                Change::Put {
+                    base_revision: None, ..
+                },
+                Change::Delete { .. },
+            ) if previous.attempts == 0 && previous.state == EntryState::Pending => None,
+            (
+                Change::Put {
+                    base_revision, config, ..
+                },
+                Change::Delete { .. },
+            ) => Some(Change::Delete {
+                name: config.name.as_str().to_owned(),
+                base_revision,
+            }),
+            (Change::Delete { base_revision, .. }, Change::Put { config, secret, .. }) => Some(Change::Put {
+                config,
+                base_revision,
+                secret,
+            }),
             (Change::Delete { .. }, delete @ Change::Delete { .. }) => Some(delete),
         };
         if let Some(change) = merged {
-            let entry = Entry { config_id: config_id.to_owned(), change, state: EntryState::Pending, attempts: 0, not_before_ms: 0.0 };
+            let entry = Entry {
+                config_id: config_id.to_owned(),
+                change,
+                state: EntryState::Pending,
+                attempts: 0,
+                not_before_ms: 0.0,
+            };
             self.entries.insert(position, entry);
         }
     }
@@ -178,7 +227,14 @@ impl Outbox {
     /// Records a failed attempt and schedules the next one with exponential backoff and full
     /// jitter. `random` is in `[0, 1)`; `retry_after_ms` from the server overrides the backoff
     /// when it is longer.
-    pub fn record_failure(&mut self, config_id: &str, reason: String, now_ms: f64, random: f64, retry_after_ms: Option<f64>) {
+    pub fn record_failure(
+        &mut self,
+        config_id: &str,
+        reason: String,
+        now_ms: f64,
+        random: f64,
+        retry_after_ms: Option<f64>,
+    ) {
         let Some(entry) = self.find_mut(config_id) else { return };
         entry.attempts = entry.attempts.saturating_add(1);
         let delay = backoff_ms(entry.attempts, random).max(retry_after_ms.unwrap_or(0.0));
@@ -199,15 +255,23 @@ impl Outbox {
     }
 
     pub fn encode(&self) -> String {
-        serde_json::to_string(&Envelope { version: 1, entries: &self.entries }).expect("the outbox always serialises")
+        serde_json::to_string(&Envelope {
+            version: 1,
+            entries: &self.entries,
+        })
+        .expect("the outbox always serialises")
     }
 
     /// Parses stored text. Entries that cannot be read are returned apart, with the reason, so the
     /// rest still replays and the bad ones can be kept aside.
     pub fn decode(raw: &str) -> Result<(Outbox, Vec<(Value, String)>), String> {
-        let envelope: Envelope<Vec<Value>> = serde_json::from_str(raw).map_err(|error| format!("it is not a readable outbox ({error})"))?;
+        let envelope: Envelope<Vec<Value>> =
+            serde_json::from_str(raw).map_err(|error| format!("it is not a readable outbox ({error})"))?;
         if envelope.version != 1 {
-            return Err(format!("it was written by another version of this page (outbox version {})", envelope.version));
+            return Err(format!(
+                "it was written by another version of this page (outbox version {})",
+                envelope.version
+            ));
         }
         let mut outbox = Outbox::default();
         let mut rejected = Vec::new();
@@ -254,7 +318,11 @@ mod tests {
     }
 
     fn put(name: &str, scopes: &str, base_revision: Option<u64>, secret: SecretIntent) -> Change {
-        Change::Put { config: config(name, scopes), base_revision, secret }
+        Change::Put {
+            config: config(name, scopes),
+            base_revision,
+            secret,
+        }
     }
 
     #[test]
@@ -271,16 +339,34 @@ mod tests {
     fn put_then_delete_becomes_delete() {
         let mut outbox = Outbox::default();
         outbox.enqueue("a", put("A", "one", Some(4), SecretIntent::Keep));
-        outbox.enqueue("a", Change::Delete { name: "A".into(), base_revision: Some(4) });
+        outbox.enqueue(
+            "a",
+            Change::Delete {
+                name: "A".into(),
+                base_revision: Some(4),
+            },
+        );
 
-        assert_eq!(outbox.entries[0].change, Change::Delete { name: "A".into(), base_revision: Some(4) });
+        assert_eq!(
+            outbox.entries[0].change,
+            Change::Delete {
+                name: "A".into(),
+                base_revision: Some(4)
+            }
+        );
     }
 
     #[test]
     fn unsent_create_then_delete_cancels() {
         let mut outbox = Outbox::default();
         outbox.enqueue("a", put("A", "one", None, SecretIntent::Keep));
-        outbox.enqueue("a", Change::Delete { name: "A".into(), base_revision: None });
+        outbox.enqueue(
+            "a",
+            Change::Delete {
+                name: "A".into(),
+                base_revision: None,
+            },
+        );
 
         assert!(outbox.is_empty());
     }
@@ -290,9 +376,21 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.enqueue("a", put("A", "one", None, SecretIntent::Keep));
         outbox.record_failure("a", "timed out".into(), 0.0, 0.5, None);
-        outbox.enqueue("a", Change::Delete { name: "A".into(), base_revision: None });
+        outbox.enqueue(
+            "a",
+            Change::Delete {
+                name: "A".into(),
+                base_revision: None,
+            },
+        );
 
-        assert_eq!(outbox.entries[0].change, Change::Delete { name: "A".into(), base_revision: None });
+        assert_eq!(
+            outbox.entries[0].change,
+            Change::Delete {
+                name: "A".into(),
+                base_revision: None
+            }
+        );
     }
 
     #[test]

@@ -18,27 +18,39 @@ pub const CHANGED_KEY: &str = "oauth2-admin.changed.v1";
 
 /// Tells the other tabs that the server's list changed.
 pub fn announce_server_change() {
-    let _ = write_text(CHANGED_KEY, &format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()));
+    let _ = write_text(
+        CHANGED_KEY,
+        &format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()),
+    );
 }
 
 /// Backs up `text` and returns a notice naming where it went.
 fn keep_aside(key: &str, text: &str, what: &str, reason: &str) -> String {
     match back_up(key, text) {
-        Ok(backup) => format!("{what} could not be read ({reason}); the original was kept under the localStorage key \"{backup}\"."),
+        Ok(backup) => format!(
+            "{what} could not be read ({reason}); the original was kept under the localStorage key \"{backup}\"."
+        ),
         Err(error) => format!("{what} could not be read ({reason}) or backed up: {}", error.message()),
     }
 }
 
 /// Loads the outbox. Unreadable entries are kept aside and the rest replays.
 pub fn load_outbox(notices: &mut Vec<String>) -> Outbox {
-    let Some(raw) = read_text(OUTBOX_KEY) else { return Outbox::default() };
+    let Some(raw) = read_text(OUTBOX_KEY) else {
+        return Outbox::default();
+    };
     match Outbox::decode(&raw) {
         Ok((outbox, rejected)) if rejected.is_empty() => outbox,
         Ok((outbox, rejected)) => {
             let reasons: Vec<String> = rejected.iter().map(|(_, reason)| reason.clone()).collect();
             let values: Vec<Value> = rejected.into_iter().map(|(value, _)| value).collect();
             let what = format!("{} queued change(s)", values.len());
-            notices.push(keep_aside(OUTBOX_KEY, &Value::Array(values).to_string(), &what, &reasons.join("; ")));
+            notices.push(keep_aside(
+                OUTBOX_KEY,
+                &Value::Array(values).to_string(),
+                &what,
+                &reasons.join("; "),
+            ));
             // Rewrite the outbox without the bad entries, which are safe in the backup.
             let _ = save_outbox(&outbox);
             outbox
@@ -57,12 +69,19 @@ pub fn save_outbox(outbox: &Outbox) -> Result<(), SaveError> {
 
 /// Loads the drafts. Drafts of another format are kept aside, never dropped.
 pub fn load_drafts(notices: &mut Vec<String>) -> Drafts {
-    let Some(raw) = read_text(DRAFTS_KEY) else { return Drafts::default() };
+    let Some(raw) = read_text(DRAFTS_KEY) else {
+        return Drafts::default();
+    };
     match Drafts::decode(&raw) {
         Ok((drafts, rejected)) if rejected.is_empty() => drafts,
         Ok((drafts, rejected)) => {
             let what = format!("{} saved draft(s)", rejected.len());
-            notices.push(keep_aside(DRAFTS_KEY, &Value::Array(rejected).to_string(), &what, "unknown format"));
+            notices.push(keep_aside(
+                DRAFTS_KEY,
+                &Value::Array(rejected).to_string(),
+                &what,
+                "unknown format",
+            ));
             let _ = save_drafts(&drafts);
             drafts
         }
