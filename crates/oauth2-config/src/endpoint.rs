@@ -13,7 +13,16 @@ use crate::{Code, Field};
 pub const MAX_URL_LEN: usize = 2048;
 
 /// Query parameters that carry credentials and so must never sit in a stored URL.
-const CREDENTIAL_PARAMS: [&str; 5] = ["client_secret", "client_assertion", "password", "code", "refresh_token"];
+const CREDENTIAL_PARAMS: [&str; 8] = [
+    "client_secret",
+    "client_assertion",
+    "password",
+    "code",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "code_verifier",
+];
 
 /// An absolute `https` URL, or `http` on a loopback host, with a host, no user info, no
 /// fragment and no credential in its query (RFC 6749 sections 3.1 and 3.2).
@@ -132,6 +141,14 @@ impl EndpointUrl {
             );
             return None;
         }
+        if url.port() == Some(0) {
+            problems.error(
+                field,
+                Code::InvalidUrl,
+                format!("{label} uses port 0, which no server listens on; remove the port or use the provider's."),
+            );
+            return None;
+        }
         if url.fragment().is_some() {
             problems.error(
                 field,
@@ -166,6 +183,20 @@ impl EndpointUrl {
                 format!("{label} must not carry credentials: remove \"{param}\" from the query; {hint}."),
             );
             return None;
+        }
+
+        // The parser turns international host names into punycode, "\\" into "/" and
+        // "https:host" into "https://host". The admin should see such a rewrite, because a
+        // look-alike host shows up in its punycode form.
+        let stored = url.as_str();
+        let punycode = stored.contains("xn--") && !text.to_ascii_lowercase().contains("xn--");
+        let reshaped = text.contains('\\') || !text[url.scheme().len()..].starts_with("://");
+        if punycode || reshaped {
+            problems.warn(
+                field,
+                Code::Rewritten,
+                format!("{label} will be stored as {stored}; check that this is the address you meant."),
+            );
         }
 
         let path = url.path();

@@ -141,7 +141,10 @@ impl GrantType {
             return None;
         }
         // An absolute URI needs a scheme and something after it, as in urn:example:grant.
-        let is_absolute_uri = Url::parse(text).is_ok_and(|uri| !uri.as_str()[uri.scheme().len() + 1..].is_empty());
+        let is_absolute_uri = Url::parse(text).is_ok_and(|uri| {
+            let executable = matches!(uri.scheme(), "javascript" | "data" | "vbscript" | "file" | "blob");
+            !executable && !uri.as_str()[uri.scheme().len() + 1..].is_empty()
+        });
         if !is_absolute_uri {
             problems.error(
                 field,

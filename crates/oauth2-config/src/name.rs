@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::problem::Problems;
-use crate::text::{describe_char, find_char, is_bidi_control, is_invisible};
+use crate::text::{describe_char, find_char, is_bidi_control, is_blank_filler, is_invisible};
 use crate::{Code, Field};
 
 /// Maximum length of a name, in Unicode scalar values.
@@ -45,7 +45,11 @@ impl Name {
             );
             return None;
         }
-        if let Some((position, c)) = find_char(name, |c| c.is_control() || is_invisible(c) || is_bidi_control(c)) {
+        // The zero-width joiner is allowed because emoji sequences such as a family need it.
+        let hidden = |c: char| {
+            c.is_control() || (is_invisible(c) && c != '\u{200D}') || is_bidi_control(c) || is_blank_filler(c)
+        };
+        if let Some((position, c)) = find_char(name, hidden) {
             problems.error(
                 field,
                 Code::InvalidCharacter,

@@ -53,6 +53,8 @@ pub enum Code {
     Fragment,
     /// A URL whose query carries a credential such as `client_secret`.
     CredentialInQuery,
+    /// A URL the parser stores in another form than typed, such as a punycode host.
+    Rewritten,
     /// A URL whose path is empty or ends with `/`, so it is probably a base URL.
     BaseUrl,
     /// A URL whose path contains `//`.
@@ -98,6 +100,7 @@ impl Code {
             Code::UserInfo => "user_info",
             Code::Fragment => "fragment",
             Code::CredentialInQuery => "credential_in_query",
+            Code::Rewritten => "rewritten",
             Code::BaseUrl => "base_url",
             Code::DoubleSlash => "double_slash",
             Code::DiscoveryDocument => "discovery_document",

@@ -11,6 +11,9 @@ use crate::{Code, Field};
 /// Maximum number of scope tokens in one configuration.
 pub const MAX_SCOPES: usize = 128;
 
+/// Invalid scopes listed one by one; the rest are counted in one message.
+const MAX_LISTED_INVALID: usize = 5;
+
 /// Maximum length of one scope token, in characters.
 pub const MAX_SCOPE_CHARS: usize = 256;
 
@@ -80,6 +83,7 @@ impl Scopes {
         let mut scopes: Vec<Scope> = Vec::with_capacity(tokens.len());
         let mut failed = false;
         let mut duplicates: Vec<&str> = Vec::new();
+        let mut invalid = 0usize;
 
         for token in &tokens {
             match Scope::parse(token) {
@@ -90,10 +94,23 @@ impl Scopes {
                 }
                 Ok(scope) => scopes.push(scope),
                 Err(message) => {
-                    problems.error(field, Code::InvalidScope, message);
+                    invalid += 1;
+                    if invalid <= MAX_LISTED_INVALID {
+                        problems.error(field, Code::InvalidScope, message);
+                    }
                     failed = true;
                 }
             }
+        }
+        if invalid > MAX_LISTED_INVALID {
+            problems.error(
+                field,
+                Code::InvalidScope,
+                format!(
+                    "Scopes: {} more scopes are invalid for the same reasons; fix the ones above first.",
+                    invalid - MAX_LISTED_INVALID
+                ),
+            );
         }
         if !duplicates.is_empty() {
             problems.warn(

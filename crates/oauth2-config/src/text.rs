@@ -45,6 +45,12 @@ pub(crate) fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Characters that render as blank space although they are not spaces: Hangul and Braille
+/// fillers, the Mongolian vowel separator, invisible operators and tag characters.
+pub(crate) fn is_blank_filler(c: char) -> bool {
+    matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}' | '\u{180E}' | '\u{034F}' | '\u{2061}'..='\u{2064}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// Characters that reorder displayed text, so a value can read differently from what it is.
 pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')

@@ -1103,3 +1103,63 @@ fn grant_type_custom_absolute_uri() {
         assert!(text.contains("absolute URI"), "message for {input:?}: {text}");
     }
 }
+
+#[test]
+fn name_rejects_blank_fillers_but_allows_emoji() {
+    for filler in ["\u{3164}", "ab\u{2800}", "\u{115F}x", "x\u{E0001}"] {
+        check(&[(Field::Name, filler)], &["error name invalid_character"]);
+    }
+    check(
+        &[(Field::Name, "Team \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}")],
+        &[],
+    );
+}
+
+#[test]
+fn many_invalid_scopes_are_summarised() {
+    let scopes: Vec<String> = (0..50).map(|index| format!("bad\"{index}")).collect();
+    let validation = check(
+        &[(Field::Scopes, scopes.join(" ").as_str())],
+        &["error scopes invalid_scope"; 6],
+    );
+    assert!(
+        validation.errors.last().unwrap().message.contains("45 more scopes"),
+        "{}",
+        validation.errors.last().unwrap().message
+    );
+}
+
+#[test]
+fn url_rejects_token_params_and_port_zero() {
+    check(
+        &[(Field::TokenUrl, "https://auth.example.com/token?access_token=abc")],
+        &["error token_url credential_in_query"],
+    );
+    check(
+        &[(Field::TokenUrl, "https://auth.example.com:0/token")],
+        &["error token_url invalid_url"],
+    );
+}
+
+#[test]
+fn url_rewrite_is_announced() {
+    check(
+        &[(Field::TokenUrl, "https://ex\u{0430}mple.com/token")],
+        &["warning token_url rewritten"],
+    );
+    check(
+        &[(Field::TokenUrl, "https://auth.example.com\\token")],
+        &["warning token_url rewritten"],
+    );
+    check(
+        &[(Field::TokenUrl, "https:auth.example.com/token")],
+        &["warning token_url rewritten"],
+    );
+}
+
+#[test]
+fn custom_grant_rejects_executable_schemes() {
+    for grant in ["javascript:alert(1)", "data:,x", "file:///etc/passwd"] {
+        check(&[(Field::GrantType, grant)], &["error grant_type invalid_grant_type"]);
+    }
+}
