@@ -163,7 +163,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Precondition {
                     return Err(unreadable_if_match());
                 }
                 let is_weak = opaque.len() != tag.len();
-                if let (false, Ok(revision)) = (is_weak, opaque[1..opaque.len() - 1].parse::<i64>()) {
+                let digits = &opaque[1..opaque.len() - 1];
+                // Entity tags compare as strings, so only the form the server sends can match.
+                let canonical = !digits.is_empty()
+                    && digits.bytes().all(|byte| byte.is_ascii_digit())
+                    && (digits == "0" || !digits.starts_with('0'));
+                if let (false, true, Ok(revision)) = (is_weak, canonical, digits.parse::<i64>()) {
                     revisions.push(revision);
                 }
             }

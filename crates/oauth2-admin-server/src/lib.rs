@@ -21,7 +21,7 @@ mod state;
 mod store;
 mod token;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::io;
 
 use axum::Router;
@@ -45,6 +45,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(page)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .layer(axum::middleware::map_response_with_state(
             state.page.content_security_policy.clone(),
@@ -79,8 +83,35 @@ pub async fn serve(
     let address = listener.local_addr()?;
     tracing::info!(%address, "listening");
 
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+    // Graceful shutdown waits for open connections, and a client that stalls mid-request would
+    // hold the process forever, so connections still open after the grace period are dropped.
+    let (stopping, stop_requested) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(signal)
+        .into_future();
+    tokio::pin!(server);
+    let deadline = async {
+        if stop_requested.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = &mut server => result?,
+        () = deadline => tracing::warn!(%address, grace_seconds = SHUTDOWN_GRACE.as_secs(), "connections still open after the grace period were dropped"),
+    }
 
     tracing::info!(%address, "stopped");
     Ok(())
 }
+
+/// How long shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long one request may take, body included, before it is answered 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);

@@ -256,3 +256,21 @@ async fn implicit_grant_stores_null_token_url() {
     assert_eq!(reply.status, 201, "{}", reply.text);
     assert_eq!(reply.json()["token_url"], Value::Null);
 }
+
+#[tokio::test]
+async fn if_match_compares_tags_as_strings() {
+    let server = TestServer::start().await;
+    let id = Uuid::new_v4();
+    let mut body = config_body("Tagged");
+    server.create(id, &body).await;
+    body["scopes"] = json!(["read"]);
+
+    for tag in ["\"01\"", "\"+1\"", "\" 1\""] {
+        assert_eq!(
+            server.put(id, &body, Some(tag)).await.status,
+            412,
+            "If-Match {tag} must not match \"1\""
+        );
+    }
+    assert_eq!(server.put(id, &body, Some("\"1\"")).await.status, 200);
+}
