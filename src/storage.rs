@@ -199,32 +199,39 @@ mod browser {
                 _ => return (LocalStore { writable: true }, loaded),
             };
 
-            let (backup, reason) = match decode(&raw) {
+            let (backup, reason, repaired) = match decode(&raw) {
                 Decoded::Items { items, rejected } if rejected.is_empty() => {
                     loaded.items = items;
                     return (LocalStore { writable: true }, loaded);
                 }
                 Decoded::Items { items, rejected } => {
-                    loaded.items = items;
-                    let (values, reasons): (Vec<Value>, Vec<String>) = rejected.into_iter().unzip();
+                    let values: Vec<Value> = rejected.into_iter().map(|(value, _)| value).collect();
                     let count = values.len();
-                    let noun = if count == 1 { "configuration" } else { "configurations" };
-                    (
-                        Value::Array(values).to_string(),
-                        format!("{count} stored {noun} could not be read ({})", reasons.join("; ")),
-                    )
+                    let noun = if count == 1 {
+                        "configuration is not valid"
+                    } else {
+                        "configurations are not valid"
+                    };
+                    let reason = format!("{count} stored {noun}; the others loaded normally");
+                    let repaired = encode(&items);
+                    loaded.items = items;
+                    (Value::Array(values).to_string(), reason, repaired)
                 }
                 Decoded::Unreadable(reason) => (
                     raw,
                     format!("the stored configurations could not be read because {reason}"),
+                    encode(&[]),
                 ),
             };
 
+            // Once the original is safe in a backup, the main key is repaired, so the next load
+            // neither backs it up again nor reports it again.
             let backed_up = back_up(STORAGE_KEY, &backup);
             let writable = backed_up.is_ok();
             if let Ok(key) = backed_up {
+                let _ = write_text(STORAGE_KEY, &repaired);
                 loaded.notices.push(format!(
-                    "Recovered stored data: {reason}. The original was kept under the localStorage key \"{key}\"; the rest loaded normally."
+                    "Recovered stored data: {reason}. The original was kept under the localStorage key \"{key}\"."
                 ));
             } else {
                 loaded.notices.push(format!(

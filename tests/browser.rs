@@ -42,7 +42,9 @@ impl Mounted {
             root,
             handle: Some(handle),
         };
-        mounted.wait_for("the manager", |m| m.find("[data-oauth2-admin]").is_some()).await;
+        mounted
+            .wait_for("the manager", |m| m.find("[data-oauth2-admin]").is_some())
+            .await;
         mounted
     }
 
@@ -106,7 +108,8 @@ impl Mounted {
     }
 
     async fn open_form(&self) {
-        self.wait_for("the Add OAuth2 button", |m| m.find("[data-action=add]").is_some()).await;
+        self.wait_for("the Add OAuth2 button", |m| m.find("[data-action=add]").is_some())
+            .await;
         self.click("[data-action=add]");
         self.wait_for("the form", |m| m.find("input[name=name]").is_some())
             .await;
@@ -271,6 +274,11 @@ async fn damaged_storage_is_backed_up() {
     assert_eq!(backups.len(), 1);
     assert_eq!(storage.get_item(&backups[0]).unwrap().as_deref(), Some("{not json"));
     assert!(notice.contains(&backups[0]), "the notice names the backup key");
+    assert_eq!(
+        storage.get_item(STORAGE_KEY).unwrap().as_deref(),
+        Some(r#"{"version":1,"items":[]}"#),
+        "the main key is repaired, so a reload does not back it up again"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -299,10 +307,15 @@ async fn stored_configs_load_into_table() {
 #[wasm_bindgen_test]
 async fn initial_route_new_opens_form() {
     reset_storage();
-    let props = ConfigManagerProps { initial_route: Some("new".into()), ..ConfigManagerProps::default() };
+    let props = ConfigManagerProps {
+        initial_route: Some("new".into()),
+        ..ConfigManagerProps::default()
+    };
     let manager = Mounted::with_props(props).await;
 
-    manager.wait_for("the form", |m| m.find("input[name=name]").is_some()).await;
+    manager
+        .wait_for("the form", |m| m.find("input[name=name]").is_some())
+        .await;
 }
 
 #[wasm_bindgen_test]
@@ -313,7 +326,10 @@ async fn on_saved_reports_id_and_name() {
         let seen = seen.clone();
         yew::Callback::from(move |event: ConfigEvent| seen.borrow_mut().push(event))
     };
-    let props = ConfigManagerProps { on_saved, ..ConfigManagerProps::default() };
+    let props = ConfigManagerProps {
+        on_saved,
+        ..ConfigManagerProps::default()
+    };
     let manager = Mounted::with_props(props).await;
     manager.open_form().await;
 
@@ -324,25 +340,44 @@ async fn on_saved_reports_id_and_name() {
     manager.type_into("auth_url", "https://auth.example.com/oauth/authorize");
     manager.settle().await;
     manager.click("[data-action=save]");
-    manager.wait_for("the saved row", |m| m.count("tr[data-config-id]") == 1).await;
+    manager
+        .wait_for("the saved row", |m| m.count("tr[data-config-id]") == 1)
+        .await;
 
     let events = seen.borrow();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].name, "Events");
-    let row_id = manager.get("tr[data-config-id]").get_attribute("data-config-id").unwrap();
+    let row_id = manager
+        .get("tr[data-config-id]")
+        .get_attribute("data-config-id")
+        .unwrap();
     assert_eq!(events[0].id, row_id);
-    assert!(!format!("{events:?}").contains("events-secret-value"), "an event never carries the secret");
+    assert!(
+        !format!("{events:?}").contains("events-secret-value"),
+        "an event never carries the secret"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn api_base_selects_server_mode() {
     reset_storage();
     let local = Mounted::new().await;
-    assert_eq!(local.get("[data-oauth2-admin]").get_attribute("data-mode").as_deref(), Some("local"));
+    assert_eq!(
+        local.get("[data-oauth2-admin]").get_attribute("data-mode").as_deref(),
+        Some("local")
+    );
 
     // The base points at a port nothing listens on, so the list cannot load.
-    let props = ConfigManagerProps { api_base: Some("http://127.0.0.1:9/api".into()), ..ConfigManagerProps::default() };
+    let props = ConfigManagerProps {
+        api_base: Some("http://127.0.0.1:9/api".into()),
+        ..ConfigManagerProps::default()
+    };
     let server = Mounted::with_props(props).await;
-    assert_eq!(server.get("[data-oauth2-admin]").get_attribute("data-mode").as_deref(), Some("server"));
-    server.wait_for("the offline notice", |m| m.find("[data-role=offline]").is_some()).await;
+    assert_eq!(
+        server.get("[data-oauth2-admin]").get_attribute("data-mode").as_deref(),
+        Some("server")
+    );
+    server
+        .wait_for("the offline notice", |m| m.find("[data-role=offline]").is_some())
+        .await;
 }

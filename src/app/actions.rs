@@ -110,10 +110,14 @@ pub struct Actions {
     pub request: UseStateHandle<RequestState>,
     pub server_problems: UseStateHandle<Rc<Vec<Problem>>>,
     pub conflict: UseStateHandle<Option<Rc<StoredConfig>>>,
+    /// Whether `conflict` came from a queued change rather than a save made in this form.
+    pub conflict_queued: UseStateHandle<bool>,
     pub status: UseStateHandle<String>,
     pub notices: UseStateHandle<Vec<String>>,
     pub auth_prompt: UseStateHandle<Option<Callback<()>>>,
-    pub focus_target: UseStateHandle<Option<String>>,
+    /// The element to focus after the next render, with a sequence number so that focusing the
+    /// same element twice still runs the effect.
+    pub focus_target: UseStateHandle<Option<(String, u64)>>,
     pub outbox: Rc<RefCell<Outbox>>,
     /// Secrets of queued changes, by configuration id. Memory only: a reload forgets them.
     pub secrets: Rc<RefCell<HashMap<String, ClientSecret>>>,
@@ -220,11 +224,13 @@ impl Actions {
         };
         drop(drafts);
         // A queued change that ran into a conflict opens with the comparison.
+        self.conflict_queued.set(false);
         if let Some(EntryState::Conflict { current }) = id
             .as_deref()
             .and_then(|id| self.outbox.borrow().find(id).map(|entry| entry.state.clone()))
         {
             self.conflict.set(Some(Rc::new(*current)));
+            self.conflict_queued.set(true);
         }
         self.view.set(view);
     }
@@ -244,7 +250,7 @@ impl Actions {
             }
             View::Table => input_id(&self.prefix, "add"),
         };
-        self.focus_target.set(Some(target));
+        self.focus(target);
         self.conflict.set(None);
         self.view.set(View::Table);
     }
@@ -382,6 +388,8 @@ impl Actions {
                 Ok((item, warnings)) => {
                     let name = item.config.name.as_str().to_owned();
                     actions.events.saved(&item.id, &name);
+                    // The offline copy follows the server, so a reload without network shows it.
+                    save_server_cache(&actions.list.apply(ListAction::Upsert(item.clone())).items);
                     actions.list.dispatch(ListAction::Upsert(item));
                     announce_server_change();
                     actions.request.set(RequestState::Idle);
@@ -534,7 +542,7 @@ impl Actions {
             return;
         };
         let name = item.config.name.as_str().to_owned();
-        self.focus_target.set(Some(input_id(&self.prefix, "add")));
+        self.focus(input_id(&self.prefix, "add"));
         match &self.backend {
             Backend::Local(store) => {
                 let next = self.list.apply(ListAction::Remove(id.clone()));
@@ -616,6 +624,12 @@ impl Actions {
         *self.outbox.borrow_mut() = outbox;
         self.redraw.force_update();
         Ok(())
+    }
+
+    /// Moves focus to the element with `id` after the next render.
+    pub fn focus(&self, id: String) {
+        let sequence = self.focus_target.as_ref().map_or(0, |(_, sequence)| sequence + 1);
+        self.focus_target.set(Some((id, sequence)));
     }
 
     /// Reloads this tab's copy of the outbox from storage, without writing it.

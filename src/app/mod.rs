@@ -120,10 +120,11 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
     let request = use_state(RequestState::default);
     let server_problems = use_state(Rc::<Vec<oauth2_config::Problem>>::default);
     let conflict = use_state(|| None);
+    let conflict_queued = use_state(|| false);
     let status = use_state(String::new);
     let auth_prompt = use_state(|| None::<Callback<()>>);
     let pending_delete = use_state(|| None::<String>);
-    let focus_target = use_state(|| None::<String>);
+    let focus_target = use_state(|| None::<(String, u64)>);
     let outbox = use_mut_ref({
         let outbox = setup.3.clone();
         move || outbox
@@ -147,6 +148,7 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
         request: request.clone(),
         server_problems: server_problems.clone(),
         conflict: conflict.clone(),
+        conflict_queued: conflict_queued.clone(),
         status: status.clone(),
         notices: notices.clone(),
         auth_prompt: auth_prompt.clone(),
@@ -202,7 +204,7 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
         });
     }
     use_effect_with((*focus_target).clone(), |target| {
-        if let Some(id) = target {
+        if let Some((id, _)) = target {
             focus(id);
         }
     });
@@ -227,17 +229,29 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
         Callback::from(move |_: MouseEvent| notices.set(Vec::new()))
     };
     let token_done = {
-        let auth_prompt = auth_prompt.clone();
+        let (auth_prompt, actions) = (auth_prompt.clone(), actions.clone());
         Callback::from(move |_| {
-            if let Some(retry) = (*auth_prompt).clone() {
-                auth_prompt.set(None);
+            let retry = (*auth_prompt).clone();
+            auth_prompt.set(None);
+            if let Some(retry) = retry {
                 retry.emit(());
+            }
+            // The list may never have loaded if the first request was the one rejected.
+            if *actions.load != LoadState::Ready {
+                actions.load();
             }
         })
     };
     let token_cancel = {
-        let auth_prompt = auth_prompt.clone();
-        Callback::from(move |_| auth_prompt.set(None))
+        let (auth_prompt, load) = (auth_prompt.clone(), load.clone());
+        Callback::from(move |_| {
+            auth_prompt.set(None);
+            if *load == LoadState::Loading {
+                load.set(LoadState::Failed(
+                    "the admin server needs the admin token. Choose Retry to enter it.".to_owned(),
+                ));
+            }
+        })
     };
 
     let pending_name = (*pending_delete)
@@ -317,7 +331,7 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
             html! {
                 <ConfigForm key={id.clone()} prefix={prefix.clone()} {heading} {initial}
                     other_names={Rc::new(list.other_names(Some(id)))} {secret_on_file} {secret_hint}
-                    request={(*request).clone()} server_problems={(*server_problems).clone()} conflict={(*conflict).clone()}
+                    request={(*request).clone()} server_problems={(*server_problems).clone()} conflict={(*conflict).clone()} conflict_from_queue={*conflict_queued}
                     offer={offer.clone()} {on_save} {on_cancel} {on_resolve} {on_autosave} {on_restore} {on_discard_draft} />
             }
         }

@@ -49,6 +49,10 @@ pub struct ConfigFormProps {
     /// The server's version, when it changed while the admin edited.
     #[prop_or_default]
     pub conflict: Option<Rc<StoredConfig>>,
+    /// Whether the conflict comes from a queued change, whose starting version is not known, so
+    /// the comparison cannot tell which side changed a field.
+    #[prop_or_default]
+    pub conflict_from_queue: bool,
     /// The hint under the Client Secret field, stating where the secret goes.
     pub secret_hint: AttrValue,
     pub on_save: Callback<SaveRequest>,
@@ -259,14 +263,14 @@ pub fn ConfigForm(props: &ConfigFormProps) -> Html {
                 }
                 if let Some(offer) = &props.offer {
                     <div class="oa-banner oa-banner-warning" role="status" data-role="draft-offer">
-                        <span>{ format!("An unsaved draft of this form from {} was kept. ", describe_time(offer.saved_at_ms)) }</span>
+                        <span>{ format!("An unsaved draft of this form from {} was kept; a client secret is never kept in drafts, so type it again. ", describe_time(offer.saved_at_ms)) }</span>
                         <button type="button" class="oa-button oa-button-small" data-action="restore-draft" onclick={restore_draft}>{ "Restore draft" }</button>
                         <button type="button" class="oa-button oa-button-small" data-action="discard-draft"
                             onclick={props.on_discard_draft.reform(|_: MouseEvent| ())}>{ "Discard draft" }</button>
                     </div>
                 }
                 if let Some(theirs) = &props.conflict {
-                    <ConflictPanel prefix={props.prefix.clone()} mine={state.draft.clone()} theirs={(**theirs).clone()}
+                    <ConflictPanel prefix={props.prefix.clone()} mine={state.draft.clone()} base={(!props.conflict_from_queue).then(|| state.initial.clone())} theirs={(**theirs).clone()}
                         on_save_merge={save_merge} on_resolve={props.on_resolve.clone()} />
                 }
                 if let Some(summary) = summary {

@@ -7,7 +7,7 @@ use oauth2_config::{Draft, Field};
 use yew::prelude::*;
 
 use crate::storage::{SecretState, StoredConfig};
-use crate::sync::merge::{differing_fields, merge, Pick, MERGED_FIELDS};
+use crate::sync::merge::{default_pick, differing_fields, merge, Pick, MERGED_FIELDS};
 
 /// The admin's answer to a conflict, besides saving a merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +23,10 @@ pub struct ConflictPanelProps {
     pub prefix: AttrValue,
     pub mine: Draft,
     pub theirs: StoredConfig,
+    /// The version the admin's edit started from, when known. Fields only the server changed
+    /// since then default to the server's value.
+    #[prop_or_default]
+    pub base: Option<Draft>,
     /// Called with the merged draft when the admin saves the chosen fields.
     pub on_save_merge: Callback<Draft>,
     pub on_resolve: Callback<Resolution>,
@@ -35,19 +39,31 @@ pub fn ConflictPanel(props: &ConflictPanelProps) -> Html {
     let theirs = props.theirs.config.to_draft();
     let changed = differing_fields(&props.mine, &theirs);
     let resolve = |resolution: Resolution| props.on_resolve.reform(move |_: MouseEvent| resolution);
+    let chosen: BTreeMap<Field, Pick> = changed
+        .iter()
+        .map(|field| {
+            (
+                *field,
+                picks
+                    .get(field)
+                    .copied()
+                    .unwrap_or_else(|| default_pick(&props.mine, props.base.as_ref(), *field)),
+            )
+        })
+        .collect();
     let save_merge = {
-        let (picks, mine, theirs, on_save_merge) = (
-            picks.clone(),
+        let (chosen, mine, theirs, on_save_merge) = (
+            chosen.clone(),
             props.mine.clone(),
             theirs.clone(),
             props.on_save_merge.clone(),
         );
-        Callback::from(move |_: MouseEvent| on_save_merge.emit(merge(&mine, &theirs, &picks)))
+        Callback::from(move |_: MouseEvent| on_save_merge.emit(merge(&mine, &theirs, &chosen)))
     };
     let rows = MERGED_FIELDS.into_iter().map(|field| {
         let (mine, server) = (props.mine.get(field).trim().to_owned(), theirs.get(field).to_owned());
         let is_changed = changed.contains(&field);
-        let pick = picks.get(&field).copied().unwrap_or(Pick::Mine);
+        let pick = chosen.get(&field).copied().unwrap_or(Pick::Mine);
         let choose = |choice: Pick| {
             let picks = picks.clone();
             Callback::from(move |_: Event| {

@@ -44,6 +44,9 @@ pub fn TokenDialog(props: &TokenDialogProps) -> Html {
         <dialog ref={dialog} id={props.id.clone()} class="oa-dialog" aria-labelledby={format!("{}-title", props.id)} oncancel={on_cancel_event}>
             <form method="dialog" onsubmit={on_submit}>
                 <h2 id={format!("{}-title", props.id)} class="oa-dialog-title">{ "Admin token required" }</h2>
+                if crate::api::stored_token().is_some() {
+                    <p class="oa-banner oa-banner-error" data-role="token-rejected">{ "The server rejected the admin token entered before. Check it and enter it again." }</p>
+                }
                 <p>{ "The admin server needs its admin token. It is kept in this tab only and forgotten when the tab closes." }</p>
                 <label class="oa-label" for={input_id.clone()}>{ "Admin token" }</label>
                 <input ref={input} id={input_id} name="admin_token" class="oa-input" type="password" autocomplete="off" required=true />

@@ -24,7 +24,7 @@ pub const MERGED_FIELDS: [Field; 7] = [
 
 /// Returns the draft as the server would store it when it is valid, so that `read  write` and
 /// `read write` compare equal; otherwise the text as typed.
-fn normalized(draft: &Draft) -> Draft {
+pub fn normalized(draft: &Draft) -> Draft {
     let context = Context {
         other_names: Vec::new(),
         secret_on_file: true,
@@ -42,6 +42,16 @@ pub fn differing_fields(mine: &Draft, theirs: &Draft) -> Vec<Field> {
         .into_iter()
         .filter(|field| mine.get(*field) != theirs.get(*field))
         .collect()
+}
+
+/// Returns the version to keep by default for `field`: the server's when only the server changed
+/// it since `base`, the version the edit started from, and the admin's otherwise. Without a base,
+/// the admin's.
+pub fn default_pick(mine: &Draft, base: Option<&Draft>, field: Field) -> Pick {
+    match base {
+        Some(base) if normalized(mine).get(field) == normalized(base).get(field) => Pick::Theirs,
+        _ => Pick::Mine,
+    }
 }
 
 /// Builds the merged draft: each field from the version picked for it, `Mine` by default. The
@@ -84,6 +94,28 @@ mod tests {
         let mine = draft("A", "read", "https://a.example/token");
         let theirs = draft("B", "read", "https://b.example/token");
         assert_eq!(differing_fields(&mine, &theirs), [Field::Name, Field::TokenUrl]);
+    }
+
+    #[test]
+    fn default_pick_keeps_changes_of_each_side() {
+        let base = draft("A", "read", "https://old.example/token");
+        let mine = draft("A", "read write", "https://old.example/token");
+
+        assert_eq!(
+            default_pick(&mine, Some(&base), Field::Scopes),
+            Pick::Mine,
+            "the admin changed scopes"
+        );
+        assert_eq!(
+            default_pick(&mine, Some(&base), Field::TokenUrl),
+            Pick::Theirs,
+            "only the server changed the URL"
+        );
+        assert_eq!(
+            default_pick(&mine, None, Field::TokenUrl),
+            Pick::Mine,
+            "without a base nothing is taken silently"
+        );
     }
 
     #[test]
