@@ -640,12 +640,24 @@ impl Actions {
         *self.outbox.borrow_mut() = outbox;
     }
 
-    /// Another tab marks a change "secret needed" when it lacks the secret; this tab may hold it.
+    /// Sets which queued secrets this tab can send. The secret of a queued change lives only in the
+    /// memory of the tab that queued it, so another tab sees "secret needed" for it, and the tab
+    /// that holds it takes the change back from that state.
     fn release_held_secrets(&self, outbox: &mut Outbox) {
         let secrets = self.secrets.borrow();
         for entry in &mut outbox.entries {
-            if entry.state == EntryState::SecretNeeded && secrets.contains_key(&entry.config_id) {
+            let sets_secret = matches!(
+                entry.change,
+                Change::Put {
+                    secret: SecretIntent::Set,
+                    ..
+                }
+            );
+            let held = secrets.contains_key(&entry.config_id);
+            if entry.state == EntryState::SecretNeeded && held {
                 entry.state = EntryState::Pending;
+            } else if sets_secret && !held && entry.state.is_sendable() {
+                entry.state = EntryState::SecretNeeded;
             }
         }
     }
