@@ -99,6 +99,25 @@ test("add, edit and delete in the portal raise events", async () => {
   await context.close();
 });
 
+test("one sign-in serves both instances", async () => {
+  const { page, context } = await app.open(`http://127.0.0.1:${port}/embed/portal/`);
+  const dialogs = page.getByRole("dialog", { name: "Admin token required" });
+  await page.waitForFunction(() => document.querySelectorAll("oauth2-config-manager, #mounted-manager").length === 2);
+  await dialogs.first().waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll("#mounted-manager, #element-manager")]
+    .every((host) => host.shadowRoot?.querySelector("dialog[open]")));
+  // Both managers ask at once. The modal on top has focus, so the admin types into it.
+  await page.keyboard.type(TOKEN);
+  await page.keyboard.press("Enter");
+
+  for (const host of [page.locator("#mounted-manager"), page.locator("#element-manager")]) {
+    await host.getByText("No OAuth2 configurations yet").or(host.locator("tr[data-config-id]").first()).waitFor();
+  }
+  await page.waitForFunction(() => [...document.querySelectorAll("#mounted-manager, #element-manager")]
+    .every((host) => ![...host.shadowRoot.querySelectorAll("dialog")].some((dialog) => dialog.open)));
+  await context.close();
+});
+
 test("two instances work independently", async () => {
   const { context, mounted, element } = await openPortal();
   await mounted.getByRole("button", { name: "Add OAuth2" }).click();

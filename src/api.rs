@@ -24,9 +24,16 @@ pub fn stored_token() -> Option<String> {
         .filter(|token| !token.is_empty())
 }
 
-/// Keeps the admin token for this tab only.
+/// The window event raised after a token was entered, so every manager on the page that is waiting
+/// for one goes on with it.
+pub const TOKEN_STORED_EVENT: &str = "oauth2-admin-token-stored";
+
+/// Keeps the admin token for this tab only, and tells the other managers on the page.
 pub fn store_token(token: &str) {
     let _ = SessionStorage::set(TOKEN_KEY, token);
+    if let Ok(event) = web_sys::Event::new(TOKEN_STORED_EVENT) {
+        let _ = gloo::utils::window().dispatch_event(&event);
+    }
 }
 
 /// The change a save makes to the stored secret.

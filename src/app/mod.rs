@@ -242,6 +242,18 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
             }
         })
     };
+    {
+        // Another manager on the page may get the token entered; this one then goes on with it.
+        let (token_done, waiting) = (token_done.clone(), auth_prompt.is_some());
+        use_effect_with(waiting, move |waiting| {
+            let listener = waiting.then(|| {
+                EventListener::new(&gloo::utils::window(), crate::api::TOKEN_STORED_EVENT, move |_| {
+                    token_done.emit(())
+                })
+            });
+            move || drop(listener)
+        });
+    }
     let token_cancel = {
         let (auth_prompt, load) = (auth_prompt.clone(), load.clone());
         Callback::from(move |_| {
@@ -361,7 +373,7 @@ fn ManagerView(props: &ConfigManagerProps) -> Html {
                 message={format!("The configuration \u{201C}{}\u{201D} will be deleted. This cannot be undone.", pending_name.unwrap_or_default())}
                 confirm_label="Delete" danger=true on_confirm={confirm_delete}
                 on_cancel={{ let pending_delete = pending_delete.clone(); Callback::from(move |_| pending_delete.set(None)) }} />
-            <TokenDialog id={format!("{prefix}-auth")} open={auth_prompt.is_some()} on_done={token_done} on_cancel={token_cancel} />
+            <TokenDialog id={format!("{prefix}-auth")} open={auth_prompt.is_some()} on_cancel={token_cancel} />
         </div>
     }
 }

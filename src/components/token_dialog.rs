@@ -11,8 +11,6 @@ use crate::api::store_token;
 pub struct TokenDialogProps {
     pub id: AttrValue,
     pub open: bool,
-    /// Called after a token was entered and stored.
-    pub on_done: Callback<()>,
     pub on_cancel: Callback<()>,
 }
 
@@ -22,7 +20,7 @@ pub fn TokenDialog(props: &TokenDialogProps) -> Html {
     let input = use_node_ref();
 
     let on_submit = {
-        let (input, on_done) = (input.clone(), props.on_done.clone());
+        let input = input.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(field) = input.cast::<HtmlInputElement>() else {
@@ -32,9 +30,9 @@ pub fn TokenDialog(props: &TokenDialogProps) -> Html {
             if token.trim().is_empty() {
                 return;
             }
-            store_token(token.trim());
             field.set_value("");
-            on_done.emit(());
+            // Storing raises the token event, which every waiting manager, this one included, acts on.
+            store_token(token.trim());
         })
     };
     let on_cancel_event = props.on_cancel.reform(|event: Event| event.prevent_default());
