@@ -231,34 +231,43 @@ fn unique_name_error(error: rusqlite::Error, draft: &Draft) -> WriteError {
 }
 
 fn insert(transaction: &Transaction<'_>, id: Uuid, config: &Config, sealed: Option<&[u8]>) -> rusqlite::Result<()> {
-    transaction.execute(
+    write_row(
+        transaction,
         "INSERT INTO oauth2_configs (id, name, name_key, client_id, token_url, refresh_token_url, auth_url,
                                      scopes, grant_type, client_secret_sealed, revision, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1,
                  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        params![
-            id.to_string(),
-            config.name.as_str(),
-            config.name.as_str().to_lowercase(),
-            config.client_id.as_str(),
-            config.token_url.as_ref().map(|url| url.as_str()),
-            config.refresh_token_url.as_ref().map(|url| url.as_str()),
-            config.auth_url.as_ref().map(|url| url.as_str()),
-            scopes_json(config),
-            config.grant_type.as_str(),
-            sealed,
-        ],
-    )?;
-    Ok(())
+        id,
+        config,
+        sealed,
+    )
 }
 
 fn update(transaction: &Transaction<'_>, id: Uuid, config: &Config, sealed: Option<&[u8]>) -> rusqlite::Result<()> {
-    transaction.execute(
+    write_row(
+        transaction,
         "UPDATE oauth2_configs
          SET name = ?2, name_key = ?3, client_id = ?4, token_url = ?5, refresh_token_url = ?6, auth_url = ?7,
              scopes = ?8, grant_type = ?9, client_secret_sealed = ?10, revision = revision + 1,
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
+        id,
+        config,
+        sealed,
+    )
+}
+
+/// Runs `sql`, whose parameters ?1 to ?10 are the id, the configuration's columns and the sealed
+/// secret, in that order.
+fn write_row(
+    transaction: &Transaction<'_>,
+    sql: &str,
+    id: Uuid,
+    config: &Config,
+    sealed: Option<&[u8]>,
+) -> rusqlite::Result<()> {
+    transaction.execute(
+        sql,
         params![
             id.to_string(),
             config.name.as_str(),
