@@ -4,7 +4,7 @@
 const script = document.querySelector("script[data-bindings]");
 const { bindings, wasm } = script.dataset;
 
-// The service worker keeps the page usable offline. When it has cached a newer build it says so,
+// The service worker keeps the page usable offline. When it has cached a newer build it posts a message,
 // and the page offers a reload; a tab never switches builds by itself.
 if ("serviceWorker" in navigator) {
   const loaded = new URL(wasm, document.baseURI).href;

@@ -59,7 +59,7 @@ function assetsOf(html) {
 
 /**
  * Caches a new shell: every asset first, then the HTML, so an offline start never finds HTML
- * whose assets are missing. Assets of older builds are removed, and open tabs are told.
+ * whose assets are missing. Assets of older builds are removed, and open tabs get a message.
  */
 async function storeShell(response) {
   if (!response.ok) return;

@@ -21,7 +21,7 @@ export function freePort() {
 
 /**
  * Starts the server on `port` with the database in `dataDir` and the page from `dist`; the
- * returned handle's `ready` resolves when it answers, and `log` collects its output.
+ * returned handle's `ready` resolves when it responds, and `log` collects its output.
  */
 export function startServer({ port, dataDir, dist = join(ROOT, "dist") }) {
   const child = spawn(SERVER_BIN, ["--bind", `127.0.0.1:${port}`, "--database", join(dataDir, "db.sqlite3"), "--dist", dist], {

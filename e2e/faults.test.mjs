@@ -3,7 +3,7 @@
 // browser: the table rows, localStorage, and no client secret in browser storage.
 //
 // Faults the reference server can produce (a stopped or restarted server, a changed revision, a
-// wrong token) are produced for real. `page.route` stands in only for responses it never sends:
+// wrong token) are produced for real. `page.route` replaces the server only for responses it never sends:
 // 500, 502, 503 with Retry-After, a request with no response, and a connection that drops after
 // the server stored the change. Contexts that use `page.route` block the service worker, because
 // Playwright 1.65 documents that routes miss requests a service worker intercepts.

@@ -57,7 +57,7 @@ export class OAuth2ConfigManagerElement extends HTMLElement {
   #mounting = null;
   #token = undefined;
 
-  /** The bearer token, kept as a property so it never appears in the DOM. */
+  /** Sets the bearer token. It is a property, not an attribute, so it never appears in the DOM. */
   set token(value) {
     this.#token = value ?? undefined;
     this.#handle?.setToken(this.#token);

@@ -28,7 +28,7 @@ pub fn stored_token() -> Option<String> {
 /// for one goes on with it.
 pub const TOKEN_STORED_EVENT: &str = "oauth2-admin-token-stored";
 
-/// Keeps the admin token for this tab only, and tells the other managers on the page.
+/// Stores the admin token for this tab only and notifies the other managers on the page.
 pub fn store_token(token: &str) {
     let _ = SessionStorage::set(TOKEN_KEY, token);
     if let Ok(event) = web_sys::Event::new(TOKEN_STORED_EVENT) {
@@ -55,9 +55,9 @@ pub enum ApiError {
     Conflict(Box<StoredConfig>),
     /// 404: the configuration no longer exists.
     NotFound,
-    /// The request did not reach the server or got no answer.
+    /// The request did not reach the server or got no response.
     Unreachable(String),
-    /// No answer within [`REQUEST_TIMEOUT_MS`].
+    /// No response within [`REQUEST_TIMEOUT_MS`].
     TimedOut,
     /// Any other status, with the server's explanation and its `Retry-After` in seconds.
     Failed {

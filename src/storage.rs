@@ -2,7 +2,7 @@
 //!
 //! Everything lives under one key, [`STORAGE_KEY`], as `{"version": 1, "items": [...]}`. Client
 //! secrets are never written: a record only records whether one was typed. Data that cannot be read
-//! is copied to a backup key before anything overwrites it, and the admin is told where it is.
+//! is copied to a backup key before anything overwrites it, and a notice names the backup key.
 
 use oauth2_config::Config;
 use serde::{Deserialize, Serialize};

@@ -35,8 +35,8 @@ pub enum Backend {
 #[derive(Clone, Debug, PartialEq)]
 pub enum View {
     Table,
-    /// The form. `id` is chosen when the form opens, so a retried create reuses it; `revision`
-    /// is the server revision the edit started from; `offer` is an autosaved draft to restore.
+    /// The form. `id` is chosen when the form opens, so a retried create reuses it. `revision` is
+    /// the server revision the edit started from, and `offer` is an autosaved draft to restore.
     Form {
         id: String,
         existing: bool,
@@ -99,7 +99,7 @@ impl Events {
 }
 
 /// Handles to the manager's state, shared by every action. Values that async work reads after an
-/// `await` sit in `RefCell`s, because a state handle only holds the value of its render.
+/// `await` sit in `RefCell`s, because a state handle only contains the value of its render.
 #[derive(Clone)]
 pub struct Actions {
     pub backend: Backend,
@@ -119,7 +119,7 @@ pub struct Actions {
     /// same element twice still runs the effect.
     pub focus_target: UseStateHandle<Option<(String, u64)>>,
     pub outbox: Rc<RefCell<Outbox>>,
-    /// Secrets of queued changes, by configuration id. Memory only: a reload forgets them.
+    /// Secrets of queued changes, by configuration id. They are kept in memory only, so a reload loses them.
     pub secrets: Rc<RefCell<HashMap<String, ClientSecret>>>,
     pub drafts: Rc<RefCell<Drafts>>,
     pub replaying: Rc<Cell<bool>>,
@@ -641,8 +641,8 @@ impl Actions {
     }
 
     /// Sets which queued secrets this tab can send. The secret of a queued change lives only in the
-    /// memory of the tab that queued it, so another tab sees "secret needed" for it, and the tab
-    /// that holds it takes the change back from that state.
+    /// memory of the tab that queued it, so another tab marks it "secret needed" and the tab that
+    /// has it sets it back to pending.
     fn release_held_secrets(&self, outbox: &mut Outbox) {
         let secrets = self.secrets.borrow();
         for entry in &mut outbox.entries {

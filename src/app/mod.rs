@@ -42,7 +42,7 @@ pub struct ConfigManagerProps {
     #[prop_or_default]
     pub api_base: Option<AttrValue>,
     /// Admin token sent as `Authorization: Bearer`. Without one, the manager relies on the
-    /// portal's same-origin cookies, and asks the admin for a token if the server answers 401.
+    /// portal's same-origin cookies, and prompts the admin for a token if the server returns 401.
     #[prop_or_default]
     pub token: Option<AttrValue>,
     /// The first screen: `list` (the default), `new` (the Add form) or `edit:<id>`.
@@ -57,7 +57,7 @@ pub struct ConfigManagerProps {
     /// Called when the server's copy changed while the admin edited it.
     #[prop_or_default]
     pub on_conflict: Callback<ConfigEvent>,
-    /// Called when a save or delete failed, with the message the admin sees.
+    /// Called when a save or delete failed, with the message shown to the admin.
     #[prop_or_default]
     pub on_error: Callback<ConfigEvent>,
 }

@@ -1,5 +1,5 @@
 //! Shown when the server's copy changed while the admin edited: both versions side by side, field
-//! by field, and the admin chooses which to keep. Nothing typed is dropped unless the admin says so.
+//! by field, and the admin chooses which to keep. Nothing typed is dropped unless the admin chooses the server's version.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::storage::{SecretState, StoredConfig};
 use crate::sync::merge::{default_pick, differing_fields, merge, Pick, MERGED_FIELDS};
 
-/// The admin's answer to a conflict, besides saving a merge.
+/// The admin's choice in a conflict, besides saving a merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resolution {
     /// Drop the admin's edits and show the server's version.

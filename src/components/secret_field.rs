@@ -1,4 +1,4 @@
-//! The Client Secret input. A stored secret is never shown: the form says it is on file and offers
+//! The Client Secret input. A stored secret is never shown: the form states that it is on file and offers
 //! to replace or remove it.
 
 use oauth2_config::Field;
@@ -13,7 +13,7 @@ use crate::state::form::SecretMode;
 pub struct SecretFieldProps {
     pub prefix: AttrValue,
     pub mode: SecretMode,
-    /// How a stored secret is described, for example "Configured"; `None` when none is on file.
+    /// The description of a stored secret, for example "Configured"; `None` when none is on file.
     pub on_file: Option<AttrValue>,
     pub value: AttrValue,
     pub invalid: bool,

@@ -1,4 +1,4 @@
-//! Asks for the admin token when the server answers 401. The token is kept in `sessionStorage`
+//! Asks for the admin token when the server returns 401. The token is kept in `sessionStorage`
 //! only, so it is gone when the tab closes.
 
 use web_sys::HtmlInputElement;

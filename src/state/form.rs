@@ -45,7 +45,7 @@ pub enum FormAction {
 }
 
 impl FormState {
-    /// Opens the form on `draft`. `secret_on_file` tells whether a secret is already stored.
+    /// Opens the form on `draft`. `secret_on_file` is whether a secret is already stored.
     pub fn new(draft: Draft, secret_on_file: bool) -> FormState {
         let custom_grant = !draft.grant_type.is_empty() && !is_standard_grant(&draft.grant_type);
         let secret_mode = if secret_on_file {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use oauth2_config::{validate, Context, Draft, Field};
 
-/// Which version of a field to keep.
+/// The version of a field to keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pick {
     Mine,

@@ -3,7 +3,7 @@
 //! Each configuration has at most one entry, because a second change to the same configuration
 //! replaces the first and keeps the revision the first started from. Replays are idempotent: the
 //! configuration id is chosen by the page and every replacement carries `If-Match`. Secrets are
-//! never part of an entry; an entry whose secret was lost with a reload asks for it again.
+//! never part of an entry; an entry whose secret was lost with a reload requests it again.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,10 +18,10 @@ pub const OUTBOX_KEY: &str = "oauth2-admin.outbox.v1";
 /// First retry delay, in milliseconds.
 pub const BASE_DELAY_MS: f64 = 1_000.0;
 
-/// Longest delay between two retries, in milliseconds.
+/// Maximum delay between two retries, in milliseconds.
 pub const MAX_DELAY_MS: f64 = 60_000.0;
 
-/// What a queued change does with the client secret.
+/// The change a queued entry makes to the client secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SecretIntent {
@@ -57,7 +57,7 @@ impl Change {
     }
 }
 
-/// Where a queued change stands.
+/// The state of a queued change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum EntryState {
@@ -65,7 +65,7 @@ pub enum EntryState {
     Pending,
     /// A request is in flight.
     Sending,
-    /// The last attempt failed and will be retried; `reason` says why.
+    /// The last attempt failed and will be retried; `reason` contains the error.
     Failed { reason: String },
     /// The server's copy changed; the admin chooses what to keep.
     Conflict { current: Box<StoredConfig> },

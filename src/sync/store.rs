@@ -1,6 +1,6 @@
 //! Reads and writes the outbox, the drafts and the last list loaded from the server in
 //! `localStorage`. Anything unreadable is copied to a backup key before it can be overwritten, and
-//! the admin is told where it went.
+//! a notice names the backup key.
 
 use serde_json::Value;
 
@@ -8,7 +8,7 @@ use super::drafts::{Drafts, DRAFTS_KEY};
 use super::outbox::{Outbox, OUTBOX_KEY};
 use crate::storage::{back_up, decode, encode, read_text, write_text, Decoded, SaveError, StoredConfig};
 
-/// The `localStorage` key of the list as last loaded from the server, for offline use. It holds
+/// The `localStorage` key of the list as last loaded from the server, for offline use. It contains
 /// what the server returns, which never includes a secret.
 pub const SERVER_CACHE_KEY: &str = "oauth2-admin.server-cache.v1";
 

@@ -56,7 +56,7 @@ pub fn app(state: AppState) -> Router {
         ))
 }
 
-/// Allows the configured portal origins to call the API. Preflights are answered before the token
+/// Allows the configured portal origins to call the API. Preflights get their response before the token
 /// check, because browsers send them without credentials.
 fn cors_layer(origins: Vec<axum::http::HeaderValue>) -> tower_http::cors::CorsLayer {
     use axum::http::{header, Method};
@@ -113,5 +113,5 @@ pub async fn serve(
 /// How long shutdown waits for requests in flight.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// How long one request may take, body included, before it is answered 408.
+/// How long one request may take, body included, before the server responds 408.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
