@@ -15,7 +15,7 @@ import { after, afterEach, before, test } from "node:test";
 import { chromium } from "playwright-core";
 
 import { TOKEN, freePort, listConfigs, startServer, stopServer } from "./admin-server.mjs";
-import { CHROMIUM, CHROMIUM_ARGS, RESULTS, field } from "./harness.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, RESULTS, field, fillStorage } from "./harness.mjs";
 
 const OUTBOX_KEY = "oauth2-admin.outbox.v1";
 const DRAFTS_KEY = "oauth2-admin.drafts.v1";
@@ -665,18 +665,7 @@ test("two tabs replay one outbox once", async () => {
 
 test("full storage keeps the form", async () => {
   const { page, context, pageErrors } = await openPage();
-  // Fill the quota with ever smaller blocks until not even one character fits.
-  await page.evaluate(() => {
-    let index = 0;
-    for (let size = 1024 * 1024; size >= 1; ) {
-      try {
-        localStorage.setItem(`filler-${index}`, "x".repeat(size));
-        index += 1;
-      } catch {
-        size = Math.floor(size / 2);
-      }
-    }
-  });
+  await fillStorage(page);
   const outboxBefore = await page.evaluate((key) => localStorage.getItem(key), OUTBOX_KEY);
 
   await context.setOffline(true);

@@ -76,3 +76,18 @@ export function storedText(page) {
 export function allStorage(page) {
   return page.evaluate(() => Object.entries(localStorage).flat().join("\n"));
 }
+
+/** Fills localStorage with ever smaller blocks until not even one more character fits. */
+export function fillStorage(page) {
+  return page.evaluate(() => {
+    let index = 0;
+    for (let size = 1024 * 1024; size >= 1; ) {
+      try {
+        localStorage.setItem(`filler-${index}`, "x".repeat(size));
+        index += 1;
+      } catch {
+        size = Math.floor(size / 2);
+      }
+    }
+  });
+}

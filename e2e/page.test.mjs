@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { RESULTS, STORAGE_KEY, allStorage, field, problems, start, storedText } from "./harness.mjs";
+import { RESULTS, STORAGE_KEY, allStorage, field, fillStorage, problems, start, storedText } from "./harness.mjs";
 
 const GITHUB = {
   name: "GitHub",
@@ -206,18 +206,7 @@ test("keyboard alone adds and deletes a configuration", async () => {
 
 test("a full storage quota keeps the form and says why", async () => {
   const { page, context } = await app.open();
-  // Fill the quota with ever smaller blocks until not even one character fits.
-  await page.evaluate(() => {
-    let index = 0;
-    for (let size = 1024 * 1024; size >= 1; ) {
-      try {
-        localStorage.setItem(`filler-${index}`, "x".repeat(size));
-        index += 1;
-      } catch {
-        size = Math.floor(size / 2);
-      }
-    }
-  });
+  await fillStorage(page);
   await fillGitHub(page);
   await page.getByRole("button", { name: "Save" }).click();
   const message = page.locator("[data-role=save-error]");
